@@ -1,0 +1,214 @@
+"""HTTP client for Twilio's Trunking v1 and 2010-04-01 APIs (only what trunk bindings need)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from ..settings import TwilioSettings
+from .endpoints import Endpoints, resolve_endpoints
+from .errors import TwilioApiError, TwilioConnectionError
+from .models import IncomingPhoneNumber, Trunk, TrunkPhoneNumber
+from .retry import RETRYABLE_STATUS, RetryableResponse, retrying
+
+MAX_PAGE_SIZE: Final = 1000
+USER_AGENT: Final = "pulumi-twilio-trunking/0.1"
+
+
+class TwilioClient:
+    """Typed calls to Twilio with Basic auth, retries, timeouts and one reused connection pool.
+
+    Thread-safe: the Pulumi provider host calls it from up to four threads at once.
+    """
+
+    def __init__(self, settings: TwilioSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+        self._settings = settings
+        self.endpoints: Endpoints = resolve_endpoints(
+            api_base_url=settings.api_base_url, region=settings.region, edge=settings.edge
+        )
+        self._http = httpx.Client(
+            auth=httpx.BasicAuth(*settings.basic_auth()),
+            timeout=httpx.Timeout(settings.timeouts.read, connect=settings.timeouts.connect),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            transport=transport,
+        )
+        self.account_sid = settings.require_account_sid()
+
+    def __repr__(self) -> str:
+        return f"TwilioClient(trunking={self.endpoints.trunking!r}, api={self.endpoints.api!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    # Trunking v1
+
+    def fetch_trunk(self, trunk_sid: str) -> Trunk:
+        return Trunk.model_validate(self._json("GET", self._trunk_url(trunk_sid)))
+
+    def create_trunk_phone_number(self, trunk_sid: str, phone_number_sid: str) -> TrunkPhoneNumber:
+        body = self._json(
+            "POST", f"{self._trunk_url(trunk_sid)}/PhoneNumbers", data={"PhoneNumberSid": phone_number_sid}
+        )
+        return TrunkPhoneNumber.model_validate(body)
+
+    def fetch_trunk_phone_number(self, trunk_sid: str, phone_number_sid: str) -> TrunkPhoneNumber | None:
+        """The binding, or None when the number is not on that trunk (404)."""
+        try:
+            body = self._json("GET", self._trunk_number_url(trunk_sid, phone_number_sid))
+        except TwilioApiError as exc:
+            if exc.is_not_found:
+                return None
+            raise
+        return TrunkPhoneNumber.model_validate(body)
+
+    def delete_trunk_phone_number(self, trunk_sid: str, phone_number_sid: str) -> bool:
+        """Unbind; False when the number was not on that trunk (already gone counts as done)."""
+        try:
+            self._send("DELETE", self._trunk_number_url(trunk_sid, phone_number_sid))
+        except TwilioApiError as exc:
+            if exc.is_not_found:
+                return False
+            raise
+        return True
+
+    def list_trunk_phone_numbers(
+        self, trunk_sid: str, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[TrunkPhoneNumber]:
+        url = f"{self._trunk_url(trunk_sid)}/PhoneNumbers"
+        for item in self._v1_pages(url, {"PageSize": str(page_size)}):
+            yield TrunkPhoneNumber.model_validate(item)
+
+    # API 2010-04-01
+
+    def fetch_incoming_phone_number(self, phone_number_sid: str) -> IncomingPhoneNumber | None:
+        try:
+            body = self._json("GET", f"{self._incoming_url()}/{_segment(phone_number_sid)}.json")
+        except TwilioApiError as exc:
+            if exc.is_not_found:
+                return None
+            raise
+        return IncomingPhoneNumber.model_validate(body)
+
+    def find_incoming_phone_number(self, e164: str) -> IncomingPhoneNumber | None:
+        """The number whose ``phone_number`` is exactly ``e164`` (Twilio's filter also matches partially)."""
+        for item in self._v2010_pages(
+            f"{self._incoming_url()}.json", {"PhoneNumber": e164, "PageSize": "50"}
+        ):
+            number = IncomingPhoneNumber.model_validate(item)
+            if number.phone_number == e164:
+                return number
+        return None
+
+    def list_incoming_phone_numbers(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[IncomingPhoneNumber]:
+        for item in self._v2010_pages(f"{self._incoming_url()}.json", {"PageSize": str(page_size)}):
+            yield IncomingPhoneNumber.model_validate(item)
+
+    # plumbing
+
+    def _trunk_url(self, trunk_sid: str) -> str:
+        return f"{self.endpoints.trunking}/v1/Trunks/{_segment(trunk_sid)}"
+
+    def _trunk_number_url(self, trunk_sid: str, phone_number_sid: str) -> str:
+        return f"{self._trunk_url(trunk_sid)}/PhoneNumbers/{_segment(phone_number_sid)}"
+
+    def _incoming_url(self) -> str:
+        return f"{self.endpoints.api}/2010-04-01/Accounts/{_segment(self.account_sid)}/IncomingPhoneNumbers"
+
+    def _v1_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        page: dict[str, Any] = self._json("GET", url, params=params)
+        while True:
+            meta = page.get("meta") or {}
+            yield from page.get(meta.get("key") or "", [])
+            next_url = meta.get("next_page_url")
+            if not next_url:
+                return
+            page = self._json("GET", self._same_origin(next_url, self.endpoints.trunking))
+
+    def _v2010_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        page: dict[str, Any] = self._json("GET", url, params=params)
+        while True:
+            yield from page.get("incoming_phone_numbers", [])
+            next_uri = page.get("next_page_uri")
+            if not next_uri:
+                return
+            page = self._json("GET", self._same_origin(next_uri, self.endpoints.api))
+
+    @staticmethod
+    def _same_origin(link: str, base: str) -> str:
+        # Follow Twilio's paging links, but never send credentials to a host other than the configured one.
+        parts = urlsplit(link)
+        suffix = parts.path + (f"?{parts.query}" if parts.query else "")
+        base_path = urlsplit(base).path
+        if base_path and suffix.startswith(base_path + "/"):
+            suffix = suffix[len(base_path) :]
+        return base + suffix
+
+    def _json(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        response = self._send(method, url, params=params, data=data)
+        try:
+            body = response.json()
+        except json.JSONDecodeError:
+            raise _api_error(response) from None
+        if not isinstance(body, dict):
+            raise _api_error(response)
+        return body
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        try:
+            for attempt in retrying(self._settings.retry):
+                with attempt:
+                    response = self._http.request(method, url, params=params, data=data)
+                    if response.status_code in RETRYABLE_STATUS:
+                        raise RetryableResponse(response)
+        except RetryableResponse as exc:
+            raise _api_error(exc.response) from None
+        except httpx.TransportError as exc:
+            raise TwilioConnectionError(
+                f"Twilio {method} {urlsplit(url).path} failed after retries: {type(exc).__name__}: {exc}"
+            ) from None
+        if response.is_error:
+            raise _api_error(response)
+        return response
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _api_error(response: httpx.Response) -> TwilioApiError:
+    status = response.status_code
+    try:
+        body = response.json()
+    except json.JSONDecodeError:
+        body = None
+    if not isinstance(body, dict):
+        body = {}
+    code = body.get("code")
+    return TwilioApiError(
+        status=status,
+        code=code if isinstance(code, int) else status,
+        message=str(body.get("message") or response.reason_phrase or "no message"),
+        more_info=body.get("more_info") if isinstance(body.get("more_info"), str) else None,
+        method=response.request.method,
+        path=response.request.url.path,
+        details=body.get("details"),
+    )

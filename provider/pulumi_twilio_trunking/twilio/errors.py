@@ -1,0 +1,50 @@
+"""Exceptions raised by the Twilio client. None of them ever carries a credential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class TwilioError(Exception):
+    """Base class of everything the client raises."""
+
+
+class TwilioApiError(TwilioError):
+    """Twilio answered with an error body (``code``, ``message``, ``more_info``, ``status``)."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: int,
+        message: str,
+        more_info: str | None,
+        method: str,
+        path: str,
+        details: Any = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.more_info = more_info
+        self.method = method
+        self.path = path
+        self.details = details
+        hint = f" (see {more_info})" if more_info else ""
+        super().__init__(f"Twilio {method} {path} failed: HTTP {status}, error {code}: {message}{hint}")
+
+    @property
+    def is_not_found(self) -> bool:
+        return self.status == 404
+
+    @property
+    def is_retryable(self) -> bool:
+        return self.status == 429 or self.status >= 500
+
+
+class TwilioConnectionError(TwilioError):
+    """Twilio could not be reached (or the connection broke) on every attempt."""
+
+
+class TwilioConfigurationError(TwilioError):
+    """The client's settings are incomplete or unsafe (missing credentials, plain-HTTP remote host)."""
