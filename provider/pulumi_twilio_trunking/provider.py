@@ -1,0 +1,169 @@
+"""The dynamic resource provider behind ``TrunkPhoneNumberAssociation``.
+
+Pickled into every user's state *by reference*: keep this module path and the class name stable.
+The instance holds no state at all; settings live in a module-level registry keyed by instance,
+and clients are built lazily (see ``runtime``), so no credential, client or lock is ever pickled.
+Heavy imports (httpx, pydantic, tenacity) are deferred to the first API call.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+from .properties import MOVE_FROM_TRUNK_SID, NUMBER_KEY, OUTPUT_PROPERTIES
+from .validation import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID, validate_binding_inputs
+
+if TYPE_CHECKING:
+    from .bindings import TrunkBindings
+    from .settings import TwilioSettings
+    from .twilio.models import TrunkPhoneNumber
+
+_PROVIDER_KEY = "__provider"
+
+_settings_lock = threading.Lock()
+_configured: weakref.WeakKeyDictionary[TrunkPhoneNumberAssociationProvider, TwilioSettings] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value is a preview placeholder for something not known yet."""
+    return isinstance(value, Unknown) or value == UNKNOWN
+
+
+def parse_id(id_: str) -> tuple[str, str]:
+    """``TK…/PN…`` (the Terraform provider's import form) into its two SIDs."""
+    trunk_sid, sep, number_sid = (
+        id_.strip("/").replace("Trunks/", "").replace("PhoneNumbers/", "").partition("/")
+    )
+    if not sep or not trunk_sid or not number_sid:
+        raise ValueError(f"a TrunkPhoneNumberAssociation id looks like TK…/PN…; got {id_!r}")
+    return trunk_sid, number_sid
+
+
+def _declared_number_key(props: dict[str, Any]) -> str:
+    key = props.get(NUMBER_KEY)
+    if key in (PHONE_NUMBER, PHONE_NUMBER_SID):
+        return str(key)
+    return (
+        PHONE_NUMBER if props.get(PHONE_NUMBER_SID) is None and props.get(PHONE_NUMBER) else PHONE_NUMBER_SID
+    )
+
+
+def _outputs(binding: TrunkPhoneNumber, number_key: str) -> dict[str, Any]:
+    outs: dict[str, Any] = binding.model_dump(mode="json")
+    outs[PHONE_NUMBER_SID] = binding.sid
+    outs[NUMBER_KEY] = number_key
+    return {k: outs.get(k) for k in (*OUTPUT_PROPERTIES, NUMBER_KEY)}
+
+
+def _declared_inputs(outs: dict[str, Any], number_key: str) -> dict[str, Any]:
+    return {TRUNK_SID: outs[TRUNK_SID], number_key: outs[number_key]}
+
+
+class TrunkPhoneNumberAssociationProvider(ResourceProvider):
+    """Binds an existing Twilio phone number to an Elastic SIP trunk."""
+
+    # The pickled instance is a bare class reference with no state, so there is nothing to hide;
+    # skipping the secret wrapper saves an encryption per resource and keeps state readable.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        from .settings import resolve_settings
+
+        settings = resolve_settings(req.config.get)
+        with _settings_lock:
+            _configured[self] = settings
+
+    def _bindings(self) -> TrunkBindings:
+        from .runtime import bindings_for
+        from .settings import resolve_settings
+
+        with _settings_lock:
+            settings = _configured.get(self)
+        return bindings_for(settings if settings is not None else resolve_settings())
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        problems = validate_binding_inputs(news, is_unknown)
+        failures = [CheckFailure(p.property, p.reason) for p in problems]
+        inputs = {k: v for k, v in news.items() if k != MOVE_FROM_TRUNK_SID}
+        move_from = self._trunk_being_left(_olds, news)
+        if move_from and not failures:
+            inputs[MOVE_FROM_TRUNK_SID] = move_from
+        return CheckResult(inputs, failures)
+
+    @staticmethod
+    def _trunk_being_left(olds: dict[str, Any], news: dict[str, Any]) -> str | None:
+        """The old trunk when only the trunk changes: the replacement may move the number from it."""
+        old_trunk, new_trunk = olds.get(TRUNK_SID), news.get(TRUNK_SID)
+        if not isinstance(old_trunk, str) or not isinstance(new_trunk, str) or old_trunk == new_trunk:
+            return None
+        for key in (PHONE_NUMBER_SID, PHONE_NUMBER):
+            old, new = olds.get(key), news.get(key)
+            if isinstance(new, str) and new == old:
+                return old_trunk
+        return None
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # ``olds`` are the stored outputs, which carry both forms of the number.
+        replaces = []
+        new_trunk = news.get(TRUNK_SID)
+        if is_unknown(new_trunk) or new_trunk != olds.get(TRUNK_SID):
+            replaces.append(TRUNK_SID)
+        number_key = PHONE_NUMBER_SID if news.get(PHONE_NUMBER_SID) is not None else PHONE_NUMBER
+        new_number = news.get(number_key)
+        if is_unknown(new_number) or new_number != olds.get(number_key):
+            replaces.append(number_key)
+        form_changed = number_key != _declared_number_key(olds)
+        # No delete-before-replace: a new number is bound before the old one is unbound, and a
+        # trunk change is carried out by create() as a guarded move (see bindings.TrunkBindings._move).
+        return DiffResult(
+            changes=bool(replaces) or form_changed,
+            replaces=replaces,
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        from .bindings import NumberRef
+
+        trunk_sid = props[TRUNK_SID]
+        number_key = _declared_number_key(props)
+        ref = NumberRef(sid=props.get(PHONE_NUMBER_SID), e164=props.get(PHONE_NUMBER))
+        binding = self._bindings().bind(trunk_sid, ref, move_from_trunk_sid=props.get(MOVE_FROM_TRUNK_SID))
+        outs = _outputs(binding, number_key)
+        return CreateResult(f"{trunk_sid}/{binding.sid}", outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        trunk_sid, number_sid = parse_id(id_)
+        binding = self._bindings().read(trunk_sid, number_sid)
+        if binding is None:
+            return ReadResult("", {})
+        number_key = _declared_number_key(props)
+        outs = _outputs(binding, number_key)
+        return ReadResult(id_, outs, _declared_inputs(outs, number_key))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only the declared form of the number can change in place; the binding itself is unchanged.
+        number_key = PHONE_NUMBER_SID if news.get(PHONE_NUMBER_SID) is not None else PHONE_NUMBER
+        outs = {k: v for k, v in olds.items() if k != _PROVIDER_KEY}
+        outs[NUMBER_KEY] = number_key
+        return UpdateResult(outs)
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        trunk_sid, number_sid = parse_id(id_)
+        self._bindings().unbind(trunk_sid, number_sid)

@@ -1,0 +1,100 @@
+"""``TrunkPhoneNumberAssociation``: an existing Twilio phone number bound to an Elastic SIP trunk."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from .properties import OUTPUT_PROPERTIES, RESOURCE_MODULE, RESOURCE_NAME
+from .provider import TrunkPhoneNumberAssociationProvider
+from .validation import (
+    PHONE_NUMBER,
+    PHONE_NUMBER_SID,
+    TRUNK_SID,
+    InvalidBindingInputs,
+    validate_binding_inputs,
+)
+
+
+@dataclass
+class TrunkPhoneNumberAssociationArgs:
+    """Inputs of a binding: the trunk, and exactly one of the number's SID or its E.164 form."""
+
+    trunk_sid: pulumi.Input[str]
+    phone_number_sid: pulumi.Input[str] | None = None
+    phone_number: pulumi.Input[str] | None = None
+
+
+def _is_deferred(value: Any) -> bool:
+    # Outputs of other resources are validated later by the provider's check(); plain values now.
+    return isinstance(value, pulumi.Output) or inspect.isawaitable(value)
+
+
+class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURCE_NAME):
+    """Binds a Twilio phone number (PN…) to an Elastic SIP trunk (TK…).
+
+    Type token ``pulumi-python:dynamic/twilio:TrunkPhoneNumberAssociation``; id ``TK…/PN…``.
+    Changing the trunk or the number replaces the binding (a trunk change moves the number).
+    """
+
+    trunk_sid: pulumi.Output[str]
+    phone_number_sid: pulumi.Output[str]
+    phone_number: pulumi.Output[str]
+    sid: pulumi.Output[str]
+    account_sid: pulumi.Output[str]
+    address_requirements: pulumi.Output[str | None]
+    api_version: pulumi.Output[str | None]
+    beta: pulumi.Output[bool | None]
+    capabilities: pulumi.Output[dict[str, bool] | None]
+    date_created: pulumi.Output[str | None]
+    date_updated: pulumi.Output[str | None]
+    friendly_name: pulumi.Output[str | None]
+    links: pulumi.Output[dict[str, str] | None]
+    sms_application_sid: pulumi.Output[str | None]
+    sms_fallback_method: pulumi.Output[str | None]
+    sms_fallback_url: pulumi.Output[str | None]
+    sms_method: pulumi.Output[str | None]
+    sms_url: pulumi.Output[str | None]
+    status_callback: pulumi.Output[str | None]
+    status_callback_method: pulumi.Output[str | None]
+    url: pulumi.Output[str | None]
+    voice_application_sid: pulumi.Output[str | None]
+    voice_caller_id_lookup: pulumi.Output[bool | None]
+    voice_fallback_method: pulumi.Output[str | None]
+    voice_fallback_url: pulumi.Output[str | None]
+    voice_method: pulumi.Output[str | None]
+    voice_url: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: TrunkPhoneNumberAssociationArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        trunk_sid: pulumi.Input[str] | None = None,
+        phone_number_sid: pulumi.Input[str] | None = None,
+        phone_number: pulumi.Input[str] | None = None,
+    ) -> None:
+        if args is not None:
+            if trunk_sid is not None or phone_number_sid is not None or phone_number is not None:
+                raise TypeError("pass either args or keyword inputs to TrunkPhoneNumberAssociation, not both")
+            trunk_sid, phone_number_sid, phone_number = (
+                args.trunk_sid,
+                args.phone_number_sid,
+                args.phone_number,
+            )
+        inputs: dict[str, Any] = {
+            TRUNK_SID: trunk_sid,
+            PHONE_NUMBER_SID: phone_number_sid,
+            PHONE_NUMBER: phone_number,
+        }
+        problems = validate_binding_inputs({k: v for k, v in inputs.items() if v is not None}, _is_deferred)
+        if problems:
+            raise InvalidBindingInputs(resource_name, problems)
+        props: dict[str, Any] = {name: None for name in OUTPUT_PROPERTIES}
+        props.update(inputs)
+        super().__init__(TrunkPhoneNumberAssociationProvider(), resource_name, props, opts)
