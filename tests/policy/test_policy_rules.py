@@ -8,7 +8,7 @@ import pulumi
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from policy_testkit import (
+from tests.policy.policy_testkit import (
     NUMBER_FR,
     NUMBER_SID_1,
     NUMBER_SID_2,

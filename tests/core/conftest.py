@@ -1,0 +1,81 @@
+"""Fixtures for client and provider tests: a seeded emulator and a configured provider."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from pulumi_twilio_trunking import runtime
+from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
+from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.settings import resolve_settings
+from pulumi_twilio_trunking.twilio.client import TwilioClient
+
+TOKEN = "core-tests-token-5d1e"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    trunk: str
+    other_trunk: str
+    numbers: dict[str, str]  # E.164 -> PN sid
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(auth_token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def control(emulator: EmulatorServer) -> Iterator[EmulatorControl]:
+    emulator.control.reset()
+    runtime.reset()
+    yield emulator.control
+    emulator.control.clear_faults()
+    runtime.reset()
+
+
+@pytest.fixture
+def seeded(control: EmulatorControl) -> Seeded:
+    result = control.seed(
+        {
+            "trunks": [{"friendly_name": "main"}, {"friendly_name": "other"}],
+            "phone_numbers": [
+                {"phone_number": "+14155550101", "friendly_name": "one"},
+                {"phone_number": "+14155550102", "friendly_name": "two"},
+                {"phone_number": "+14155550103", "friendly_name": "three"},
+                {"phone_number": "+141555501", "friendly_name": "prefix of the others"},
+            ],
+        }
+    )
+    trunks = [t["sid"] for t in result["trunks"]]
+    control.clear_requests()
+    return Seeded(trunks[0], trunks[1], {n["phone_number"]: n["sid"] for n in result["phone_numbers"]})
+
+
+def stack_config(emulator: EmulatorServer, **extra: str) -> dict[str, str]:
+    return {
+        "twilio:accountSid": emulator.account_sid,
+        "twilio:authToken": TOKEN,
+        "twilio:apiBaseUrl": emulator.base_url,
+        "twilio:maxRetrySeconds": "20",
+        **extra,
+    }
+
+
+@pytest.fixture
+def provider(emulator: EmulatorServer, control: EmulatorControl) -> TrunkPhoneNumberAssociationProvider:
+    configured = TrunkPhoneNumberAssociationProvider()
+    configured.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
+    return configured
+
+
+@pytest.fixture
+def client(emulator: EmulatorServer, control: EmulatorControl) -> Iterator[TwilioClient]:
+    twilio = TwilioClient(resolve_settings(stack_config(emulator).get, {}))
+    yield twilio
+    twilio.close()
