@@ -2,12 +2,29 @@
 
 >>> from pulumi_twilio_trunking import TrunkPhoneNumberAssociation
 >>> TrunkPhoneNumberAssociation("main-line", trunk_sid="TK…", phone_number="+14155550100")
+
+Names are imported on first use, so tools that only need a submodule (the emulator CLI, the
+policy rules) do not pay for importing the Pulumi SDK.
 """
 
-from .properties import RESOURCE_TYPE
-from .provider import TrunkPhoneNumberAssociationProvider
-from .resource import TrunkPhoneNumberAssociation, TrunkPhoneNumberAssociationArgs
-from .validation import InvalidBindingInputs
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .properties import RESOURCE_TYPE
+    from .provider import TrunkPhoneNumberAssociationProvider
+    from .resource import TrunkPhoneNumberAssociation, TrunkPhoneNumberAssociationArgs
+    from .validation import InvalidBindingInputs
+
+_EXPORTS = {
+    "RESOURCE_TYPE": ".properties",
+    "InvalidBindingInputs": ".validation",
+    "TrunkPhoneNumberAssociation": ".resource",
+    "TrunkPhoneNumberAssociationArgs": ".resource",
+    "TrunkPhoneNumberAssociationProvider": ".provider",
+}
 
 __all__ = [
     "RESOURCE_TYPE",
@@ -16,3 +33,12 @@ __all__ = [
     "TrunkPhoneNumberAssociationArgs",
     "TrunkPhoneNumberAssociationProvider",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

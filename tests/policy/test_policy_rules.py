@@ -8,23 +8,6 @@ import pulumi
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.policy.policy_testkit import (
-    NUMBER_FR,
-    NUMBER_SID_1,
-    NUMBER_SID_2,
-    NUMBER_UK,
-    NUMBER_US,
-    NUMBER_US_2,
-    TRUNK_A,
-    TRUNK_B,
-    UNKNOWN,
-    outputs,
-    resource,
-    resource_args,
-    run,
-    stack_args,
-    urn_of,
-)
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE, unknown_checking_proxy
 
@@ -45,6 +28,23 @@ from pulumi_twilio_trunking.policy import (
     validate_country_allowed_stack,
     validate_single_binding_per_number,
     validate_trunk_allowed,
+)
+from tests.policy.policy_testkit import (
+    NUMBER_FR,
+    NUMBER_SID_1,
+    NUMBER_SID_2,
+    NUMBER_UK,
+    NUMBER_US,
+    NUMBER_US_2,
+    TRUNK_A,
+    TRUNK_B,
+    UNKNOWN,
+    outputs,
+    resource,
+    resource_args,
+    run,
+    stack_args,
+    urn_of,
 )
 
 OTHER_TYPE = "pulumi-python:dynamic:Resource"
