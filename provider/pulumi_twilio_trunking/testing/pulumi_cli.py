@@ -21,7 +21,7 @@ class PulumiNotFound(RuntimeError):
 class PulumiCommandFailed(RuntimeError):
     def __init__(self, args: Sequence[str], result: subprocess.CompletedProcess[str]) -> None:
         self.result = result
-        tail = (result.stdout[-4000:] + "\n" + result.stderr[-4000:]).strip()
+        tail = ((result.stdout or "")[-4000:] + "\n" + (result.stderr or "")[-4000:]).strip()
         super().__init__(f"`pulumi {' '.join(args)}` exited {result.returncode}:\n{tail}")
 
 
@@ -87,13 +87,15 @@ class LocalPulumi:
         check: bool = True,
         env: Mapping[str, str | None] | None = None,
         timeout: float = 900,
+        capture: bool = True,
     ) -> subprocess.CompletedProcess[str]:
+        """Run ``pulumi ARGS --non-interactive``; with ``capture=False`` the output goes to the terminal."""
         (self.work_dir / "state").mkdir(parents=True, exist_ok=True)
         result = subprocess.run(  # noqa: S603 - the CLI path is ours
-            [self.pulumi, *args, "--non-interactive"],
+            [self.pulumi, "--non-interactive", *args],
             cwd=self.project_dir,
             env=self.env(env),
-            capture_output=True,
+            capture_output=capture,
             text=True,
             timeout=timeout,
             check=False,
@@ -107,7 +109,7 @@ class LocalPulumi:
             self.run("stack", "init", stack)
 
     def set_config(self, key: str, value: str, *, secret: bool = False, path: bool = False) -> None:
-        flags = (["--secret"] if secret else []) + (["--path"] if path else [])
+        flags = (["--secret"] if secret else []) + (["--path", "--type", "string"] if path else [])
         self.run("config", "set", *flags, key, "--", value)
 
     def outputs(self) -> dict[str, Any]:

@@ -1,0 +1,59 @@
+# Two commands matter to a newcomer: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv with the package and its dev tools
+
+.PHONY: pulumi
+pulumi: venv ## Put a Pulumi CLI in .venv/bin (reuses one on PATH, else builds it from Go modules, cached)
+	@bash tools/pulumi-cli/ensure-pulumi.sh $(BIN) >/dev/null
+
+.PHONY: lint
+lint: venv ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+.PHONY: test
+test: venv pulumi lint ## Everything: lint, unit, emulator, contract and end-to-end tests
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
+
+.PHONY: test-fast
+test-fast: venv ## Tests that need no Pulumi CLI
+	$(BIN)/pytest -m "not e2e"
+
+.PHONY: demo
+demo: venv pulumi ## pulumi up of the example against the embedded emulator, then print the bindings
+	$(BIN)/python tools/demo.py up
+
+.PHONY: destroy
+destroy: venv pulumi ## pulumi destroy of the demo stack (emulator state is kept in .demo/)
+	$(BIN)/python tools/demo.py destroy
+
+.PHONY: emulator
+emulator: venv ## Run the Twilio API emulator in the foreground (prints its base URL)
+	$(BIN)/twilio-trunking-emulator --port 8099 --seed examples/emulator-seed.json
+
+.PHONY: bench
+bench: venv pulumi ## Benchmarks; the last line is BENCH {json}
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks
+
+.PHONY: clean
+clean: ## Remove the virtualenv, caches and demo state (not the cached Pulumi build)
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
