@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# ensure-pulumi.sh [VENV_BIN_DIR]
+#
+# Makes the Pulumi CLI and the Python language host available in VENV_BIN_DIR
+# (default: <repo>/.venv/bin) as four symlinks:
+#
+#   pulumi                          the CLI/engine (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+#   pulumi-language-python          the Python language host (./cmd/pulumi-language-python)
+#   pulumi-language-python-exec     the program runner script (from the sdk/v3 module)
+#   pulumi-resource-pulumi-python   the dynamic-provider launcher (from the sdk/v3 module)
+#
+# Order of preference:
+#   1. a `pulumi` already on PATH (outside VENV_BIN_DIR) with version >= PULUMI_MIN_VERSION
+#      whose language host, exec script and dynamic-provider launcher are findable;
+#   2. a complete earlier build in the cache dir;
+#   3. a fresh build from Go modules (only the Go module proxy is needed), done in a
+#      temporary dir and renamed into the cache dir when complete.
+#
+# Environment:
+#   PULUMI_CLI_CACHE       cache dir (default ~/.cache/pulumi-twilio-trunking/pulumi-v<VERSION>)
+#   PULUMI_MIN_VERSION     minimum version accepted from PATH (default 3.216.0)
+#   PULUMI_CLI_IGNORE_PATH set to 1 to never use a pulumi found on PATH
+#   PULUMI_CLI_GO          go command to use (default: go)
+#   PULUMI_CLI_BUILD_JOBS  go build -p value (default 2)
+#
+# Progress goes to stderr ("ensure-pulumi: ..."); the last stdout line is the path of
+# the `pulumi` to run (VENV_BIN_DIR/pulumi).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+version_file_value="$(tr -d '[:space:]' <"$here/VERSION")"
+PULUMI_VERSION="${PULUMI_VERSION:-$version_file_value}"
+PULUMI_VERSION="${PULUMI_VERSION#v}"
+if [ "$PULUMI_VERSION" != "$version_file_value" ]; then
+    die "PULUMI_VERSION=$PULUMI_VERSION differs from $here/VERSION ($version_file_value); to change the version edit VERSION and the requirements in go.mod (go get github.com/pulumi/pulumi/pkg/v3@vX github.com/pulumi/pulumi/sdk/v3@vX && go mod tidy)"
+fi
+grep -q "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION\$" "$here/go.mod" ||
+    die "go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION (VERSION and go.mod disagree)"
+
+PULUMI_MIN_VERSION="${PULUMI_MIN_VERSION:-3.216.0}"
+cache="${PULUMI_CLI_CACHE:-$HOME/.cache/pulumi-twilio-trunking/pulumi-v$PULUMI_VERSION}"
+bin_dir="${1:-$repo/.venv/bin}"
+GO="${PULUMI_CLI_GO:-go}"
+jobs="${PULUMI_CLI_BUILD_JOBS:-2}"
+
+files=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python)
+
+# version_ge A B: true if version A >= version B (leading "v" and pre-release ignored).
+version_ge() {
+    local a="${1#v}" b="${2#v}"
+    a="${a%%[-+]*}"
+    b="${b%%[-+]*}"
+    [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
+}
+
+abs_dir() { (mkdir -p "$1" && cd "$1" && pwd -P); }
+
+# link_into_bin SRC_DIR_OR_FILES...: symlink the four files into $bin_dir.
+link_into_bin() {
+    mkdir -p "$bin_dir"
+    local f src
+    for f in "${files[@]}"; do
+        src="$1"
+        shift
+        if [ -e "$bin_dir/$f" ] && [ ! -L "$bin_dir/$f" ]; then
+            log "replacing non-symlink $bin_dir/$f"
+        fi
+        ln -sfn "$src" "$bin_dir/$f"
+    done
+}
+
+finish() {
+    log "pulumi $("$bin_dir/pulumi" version 2>/dev/null) ready: $bin_dir/pulumi -> $(readlink -f "$bin_dir/pulumi")"
+    printf '%s\n' "$bin_dir/pulumi"
+    exit 0
+}
+
+bin_dir_abs="$(abs_dir "$bin_dir")"
+
+# ---------------------------------------------------------------------------
+# 1. A suitable pulumi on PATH (not the one we link into the target bin dir).
+# ---------------------------------------------------------------------------
+find_on_path() { # find_on_path NAME -> prints path, searching PATH minus $bin_dir
+    local name="$1" d
+    local IFS=:
+    for d in $PATH; do
+        [ -n "$d" ] || continue
+        [ "$(cd "$d" 2>/dev/null && pwd -P)" = "$bin_dir_abs" ] && continue
+        if [ -x "$d/$name" ] && [ ! -d "$d/$name" ]; then
+            printf '%s\n' "$d/$name"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if [ "${PULUMI_CLI_IGNORE_PATH:-0}" != 1 ] && existing="$(find_on_path pulumi)"; then
+    existing_real="$(readlink -f "$existing")"
+    # Our own cache build is handled below (it also checks the build stamp).
+    if [ "$(dirname "$existing_real")" != "$(readlink -f "$cache" 2>/dev/null || true)" ]; then
+        existing_version="$("$existing" version 2>/dev/null | tail -n1 || true)"
+        if [ -n "$existing_version" ] && version_ge "$existing_version" "$PULUMI_MIN_VERSION"; then
+            beside="$(dirname "$existing_real")"
+            lang="" exec_script="" dyn=""
+            if [ -x "$beside/pulumi-language-python" ]; then
+                lang="$beside/pulumi-language-python"
+            else
+                lang="$(find_on_path pulumi-language-python || true)"
+            fi
+            # The exec script must sit next to the (resolved) language host binary.
+            if [ -n "$lang" ] && [ -f "$(dirname "$(readlink -f "$lang")")/pulumi-language-python-exec" ]; then
+                exec_script="$(dirname "$(readlink -f "$lang")")/pulumi-language-python-exec"
+            fi
+            if [ -x "$beside/pulumi-resource-pulumi-python" ]; then
+                dyn="$beside/pulumi-resource-pulumi-python"
+            else
+                dyn="$(find_on_path pulumi-resource-pulumi-python || true)"
+            fi
+            if [ -n "$lang" ] && [ -n "$exec_script" ] && [ -n "$dyn" ]; then
+                log "using pulumi $existing_version from PATH: $existing_real"
+                link_into_bin "$existing_real" "$(readlink -f "$lang")" "$exec_script" "$(readlink -f "$dyn")"
+                finish
+            fi
+            log "pulumi $existing_version on PATH ($existing) lacks pulumi-language-python," \
+                "pulumi-language-python-exec or pulumi-resource-pulumi-python; not using it"
+        elif [ -n "$existing_version" ]; then
+            log "pulumi on PATH ($existing) is $existing_version < $PULUMI_MIN_VERSION; not using it"
+        fi
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# 2. A complete build in the cache.
+# ---------------------------------------------------------------------------
+# The stamp ties a cache entry to the exact inputs of the build.
+inputs_stamp() {
+    (
+        cd "$here"
+        printf 'version=%s\n' "$PULUMI_VERSION"
+        find go.mod go.sum cmd -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 |
+            LC_ALL=C sort -z | xargs -0 sha256sum
+    ) | sha256sum | cut -d' ' -f1
+}
+stamp="$(inputs_stamp)"
+
+cache_complete() { # cache_complete DIR
+    local d="$1" f
+    for f in "${files[@]}"; do
+        [ -x "$d/$f" ] || return 1
+    done
+    [ "$(cat "$d/.stamp" 2>/dev/null)" = "$stamp" ] || return 1
+    [ "$("$d/pulumi" version 2>/dev/null | tail -n1)" = "v$PULUMI_VERSION" ] || return 1
+}
+
+use_cache() {
+    log "using cached build in $cache"
+    link_into_bin "$cache/pulumi" "$cache/pulumi-language-python" \
+        "$cache/pulumi-language-python-exec" "$cache/pulumi-resource-pulumi-python"
+    finish
+}
+
+if cache_complete "$cache"; then
+    use_cache
+fi
+
+# ---------------------------------------------------------------------------
+# 3. Build from Go modules into a temp dir, then rename into the cache.
+# ---------------------------------------------------------------------------
+command -v "$GO" >/dev/null 2>&1 || die "no Go toolchain ('$GO') on PATH; it is needed to build pulumi v$PULUMI_VERSION"
+go_line="$(awk '$1 == "go" { print $2; exit }' "$here/go.mod")"
+go_have="$("$GO" env GOVERSION)"
+version_ge "${go_have#go}" "$go_line" ||
+    die "$go_have is older than the 'go $go_line' line of $here/go.mod; install Go >= $go_line"
+
+cache_parent="$(dirname "$cache")"
+mkdir -p "$cache_parent"
+lock="$cache_parent/.$(basename "$cache").lock"
+exec 9>"$lock"
+if command -v flock >/dev/null 2>&1; then
+    if ! flock -n 9; then
+        log "another ensure-pulumi.sh is building into $cache; waiting for it"
+        flock 9
+    fi
+    # Someone else may have finished the build while we waited.
+    if cache_complete "$cache"; then
+        use_cache
+    fi
+fi
+
+tmp="$(mktemp -d "$cache_parent/.build-v$PULUMI_VERSION.XXXXXX")"
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "building pulumi v$PULUMI_VERSION with $go_have (about 6 min on 2 cores when the Go build cache is cold, seconds when warm)"
+start=$(date +%s)
+cd "$here"
+
+# go.mod/go.sum are complete, so the default -mod=readonly is enough and never
+# rewrites them; an inherited GOFLAGS=-mod=vendor would not work here.
+export GOFLAGS="${GOFLAGS:-}"
+GOFLAGS="$(printf '%s' "$GOFLAGS" | sed -E 's/(^| )-mod=[a-z]+//g')"
+export CGO_ENABLED=0
+
+log "downloading modules via $("$GO" env GOPROXY)"
+# A blanket download runs in parallel: about 25 s and 1.5 GB into GOMODCACHE on
+# an empty module cache (letting `go build` fetch lazily took twice as long).
+"$GO" mod download
+sdk_dir="$("$GO" list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
+[ -d "$sdk_dir" ] || die "could not locate the github.com/pulumi/pulumi/sdk/v3 module"
+
+build_flags=(-p "$jobs" -trimpath -buildvcs=false -tags "osusergo,grpcnotrace"
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION")
+[ "${PULUMI_CLI_BUILD_VERBOSE:-0}" = 1 ] && build_flags+=(-v)
+log "go build ${build_flags[*]} -o $tmp/ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./cmd/pulumi-language-python"
+"$GO" build "${build_flags[@]}" -o "$tmp/" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    ./cmd/pulumi-language-python
+
+# The two Python scripts ship as plain (read-only, non-executable) files in the sdk/v3 module.
+for pair in "python/cmd/pulumi-language-python-exec:pulumi-language-python-exec" \
+    "python/dist/pulumi-resource-pulumi-python:pulumi-resource-pulumi-python"; do
+    src="$sdk_dir/${pair%%:*}"
+    [ -f "$src" ] || die "$src is missing from the sdk/v3 module"
+    install -m 0755 "$src" "$tmp/${pair##*:}"
+done
+printf '%s\n' "$stamp" >"$tmp/.stamp"
+chmod 0755 "$tmp"
+
+built_version="$("$tmp/pulumi" version | tail -n1)"
+[ "$built_version" = "v$PULUMI_VERSION" ] || die "built pulumi reports '$built_version', expected v$PULUMI_VERSION"
+cache_complete "$tmp" || die "build in $tmp is incomplete"
+
+# Atomic switch: an interrupted build never leaves a half-filled cache dir.
+if [ -e "$cache" ]; then
+    old="$(mktemp -d "$cache_parent/.old-v$PULUMI_VERSION.XXXXXX")"
+    mv "$cache" "$old/"
+    mv "$tmp" "$cache"
+    rm -rf "$old"
+else
+    mv "$tmp" "$cache"
+fi
+trap - EXIT
+log "built in $(($(date +%s) - start)) s into $cache"
+use_cache
