@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,8 +13,8 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
+from tests.twilio_spec import load_spec
 
-SPEC_DIR = Path("/work/shared/twilio-oai/spec/json")
 API_KEY = "SK" + "5" * 32
 API_SECRET = "emulator-api-secret"
 
@@ -157,10 +155,7 @@ def check_schema() -> SchemaCheck:
     ``schema_ref`` is a component name (``trunking.v1.trunk.phone_number``) or
     ``"<path> <method> <status>"`` for a response body schema.
     """
-    specs = {
-        name: json.loads((SPEC_DIR / f"twilio_{name}.json").read_text())
-        for name in ("trunking_v1", "api_v2010")
-    }
+    specs = {name: load_spec(name) for name in ("trunking_v1", "api_v2010")}
 
     def check(spec: str, schema_ref: str, instance: Any) -> None:
         document = specs[spec]
