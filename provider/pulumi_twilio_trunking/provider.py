@@ -8,6 +8,7 @@ Heavy imports (httpx, pydantic, tenacity) are deferred to the first API call.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -46,14 +47,15 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or value == UNKNOWN
 
 
+_ID_PATTERN = re.compile(r"^/?(?:Trunks/)?(TK[^/]+)/(?:PhoneNumbers/)?(PN[^/]+)$")
+
+
 def parse_id(id_: str) -> tuple[str, str]:
-    """``TK…/PN…`` (the Terraform provider's import form) into its two SIDs."""
-    trunk_sid, sep, number_sid = (
-        id_.strip("/").replace("Trunks/", "").replace("PhoneNumbers/", "").partition("/")
-    )
-    if not sep or not trunk_sid or not number_sid:
+    """``TK…/PN…`` (also ``/Trunks/TK…/PhoneNumbers/PN…``, the Terraform import form) into its SIDs."""
+    match = _ID_PATTERN.match(id_.strip())
+    if match is None:
         raise ValueError(f"a TrunkPhoneNumberAssociation id looks like TK…/PN…; got {id_!r}")
-    return trunk_sid, number_sid
+    return match.group(1), match.group(2)
 
 
 def _declared_number_key(props: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -77,3 +78,13 @@ def test_unknown_values_pass() -> None:
     inputs = {TRUNK_SID: marker, PHONE_NUMBER: marker}
     assert validate_binding_inputs(inputs, lambda v: v is marker) == []
     assert _properties(inputs) == [TRUNK_SID, PHONE_NUMBER]
+
+
+def test_resource_ids_parse_in_both_forms() -> None:
+    from pulumi_twilio_trunking.provider import parse_id
+
+    assert parse_id(f"{TRUNK}/{NUMBER_SID}") == (TRUNK, NUMBER_SID)
+    assert parse_id(f"/Trunks/{TRUNK}/PhoneNumbers/{NUMBER_SID}") == (TRUNK, NUMBER_SID)
+    for bad in ("", TRUNK, f"{NUMBER_SID}/{TRUNK}", f"{TRUNK}/{NUMBER_SID}/x"):
+        with pytest.raises(ValueError, match="looks like TK…/PN…"):
+            parse_id(bad)
