@@ -26,7 +26,7 @@ from .auth import authenticate
 from .connections import drop_connection
 from .constants import CONTROL_PREFIX
 from .context import EmulatorContext
-from .errors import TwilioError, status_error, too_many_requests, unauthenticated
+from .errors import TwilioError, not_found, status_error, too_many_requests, unauthenticated
 from .requestlog import RequestLogEntry
 
 
@@ -116,6 +116,10 @@ class TwilioMiddleware:
 
         if not authenticate(Headers(scope=scope).get("authorization"), ctx.credentials):
             await self._send_error(unauthenticated(), scope, receive, target)
+        elif b"%2f" in (scope.get("raw_path") or b"").lower():
+            # An encoded "/" belongs to one path segment (a SID never holds one); routing on the
+            # decoded path would let it reach another operation (TK…%2FPhoneNumbers → the list).
+            await self._send_error(not_found(scope["path"].removeprefix("/v1")), scope, receive, target)
         else:
             await self.app(scope, receive, target)
 
