@@ -1,9 +1,12 @@
 """Policy pack "twilio-trunking": every rule of ``pulumi_twilio_trunking.policy``.
 
-The Pulumi CLI starts this file (``python -m pulumi.policy <engine> <pack dir>`` runs it with
-``__name__ == "__main__"``). Constructing ``PolicyPack`` starts the analyzer gRPC server and never
-returns, so it happens only under the ``__main__`` guard; importing this file (e.g. from tests with
-``runpy.run_path(path, run_name="pack")``) only defines ``build_policies``.
+The Pulumi CLI has the Python language host run this directory with ``__name__ == "__main__"``
+(``python -u <pack dir> <engine address>``; ``python -m pulumi.policy <engine> <pack dir>`` does the
+same). The host passes the stack, project and stack config in ``PULUMI_STACK``, ``PULUMI_PROJECT``,
+``PULUMI_CONFIG`` …, which pulumi-policy reads before each analysis. Constructing ``PolicyPack``
+starts the analyzer gRPC server and never returns, so it happens only under the ``__main__`` guard;
+importing this file (e.g. from tests with ``runpy.run_path(path, run_name="pack")``) only defines
+``build_policies``.
 
 Enforcement levels and rule parameters come from ``--policy-pack-config`` (see
 ``policy-config.json``); the defaults are those of each rule (docs/policy.md).

@@ -15,7 +15,8 @@
 //   - Handshake, GetPluginInfo, Cancel
 //   - Run: starts `<python> pulumi-language-python-exec ...` with the
 //     virtualenv/toolchain from the `runtime.options` of Pulumi.yaml
-//   - RunPlugin: starts a Python plugin directory (e.g. a policy pack)
+//   - RunPlugin: starts a Python plugin directory; policy packs go through
+//     sdk.PolicyProxy so that they see the stack, project and config
 //   - GetRequiredPlugins/GetRequiredPackages: report nothing (plugins are
 //     loaded lazily when a resource needs them)
 //   - About, GetProgramDependencies, InstallDependencies,
@@ -39,6 +40,8 @@ import (
 	"strings"
 	"sync"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
@@ -356,9 +359,21 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 
 // RunPlugin runs a Python plugin directory (a policy pack or a PulumiPlugin.yaml
 // provider) as `python <dir> <args...>`, i.e. its __main__.py.
+//
+// Policy packs (kind "analyzer", started by `pulumi preview/up --policy-pack DIR`
+// with the engine address as the only argument) go through sdk.PolicyProxy, as
+// with the upstream hosts: the engine talks to the proxy, which answers
+// Handshake, waits for ConfigureStack, and only then is python started, with
+// the stack, project, organization, dry-run flag and stack config in
+// PULUMI_STACK, PULUMI_PROJECT, PULUMI_ORGANIZATION, PULUMI_DRY_RUN,
+// PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS. pulumi-policy reads those (it
+// configures pulumi.runtime from them before each analysis); its own
+// ConfigureStack only keeps the stack tags. The proxy then reads the pack's
+// port from its stdout, forwards ConfigureStack and relays every other call.
 func (h *languageHost) RunPlugin(
 	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
 ) error {
+	ctx := server.Context()
 	opts, err := pythonOptions(req.GetInfo())
 	if err != nil {
 		return err
@@ -374,12 +389,21 @@ func (h *languageHost) RunPlugin(
 	if err != nil {
 		return err
 	}
-	if err := tc.ValidateVenv(server.Context()); err != nil {
+	if err := tc.ValidateVenv(ctx); err != nil {
 		return err
 	}
 
-	args := append([]string{opts.ProgramDir}, req.GetArgs()...)
-	cmd, err := tc.Command(server.Context(), args...)
+	isPolicyPack := req.GetKind() == string(apitype.AnalyzerPlugin)
+	var args []string
+	if isPolicyPack {
+		// pulumi-policy writes its port with sys.stdout.buffer.write and no
+		// flush: without -u (or PYTHONUNBUFFERED in the environment) the port
+		// stays in python's buffer and the engine waits forever.
+		args = append(args, "-u")
+	}
+	args = append(args, opts.ProgramDir)
+	args = append(args, req.GetArgs()...)
+	cmd, err := tc.Command(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -389,12 +413,40 @@ func (h *languageHost) RunPlugin(
 	}
 	defer closer.Close()
 
+	env := req.GetEnv()
+	var proxy *sdk.PolicyProxy
+	if isPolicyPack {
+		// The proxy prints its own port on the plugin's stdout (the engine
+		// reads it from there) and hands back the writer python must use.
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		config, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("waiting for the engine to configure the policy pack: %w", err)
+		}
+		extra, err := policyPackEnv(config)
+		if err != nil {
+			proxy.Abort(err)
+			return err
+		}
+		env = append(append([]string{}, env...), extra...)
+	}
+
 	cmd.Dir = req.GetPwd()
-	cmd.Env = withEnv(cmd, req.GetEnv()...)
+	cmd.Env = withEnv(cmd, env...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 
+	logging.V(5).Infof("pulumi-language-python: running plugin %s %s", cmd.Path, strings.Join(cmd.Args[1:], " "))
+	if proxy != nil {
+		err = runPolicyPack(ctx, proxy, cmd, opts.ProgramDir)
+	} else {
+		err = cmd.Run()
+	}
+
 	code := 0
-	if err := cmd.Run(); err != nil {
+	if err != nil {
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) {
 			return err
@@ -407,6 +459,60 @@ func (h *languageHost) RunPlugin(
 	return server.Send(&pulumirpc.RunPluginResponse{
 		Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}, //nolint:gosec // exit codes are small
 	})
+}
+
+// runPolicyPack starts cmd and lets the proxy attach to it. Attach waits for
+// the process and returns its exit error, or fails earlier (the pack exited
+// before printing its port, or the forwarded ConfigureStack failed); python's
+// stderr has already been streamed to the engine by then.
+func runPolicyPack(ctx context.Context, proxy *sdk.PolicyProxy, cmd *exec.Cmd, dir string) error {
+	if err := cmd.Start(); err != nil {
+		proxy.Abort(err)
+		return fmt.Errorf("could not start the policy pack: %w", err)
+	}
+	err := proxy.Attach(ctx, cmd)
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		// Don't leave a half-attached pack behind. Attach's own goroutine
+		// reaps the process; killing one that has already exited is a no-op.
+		_ = cmd.Process.Kill()
+		return fmt.Errorf("policy pack %s: %w", dir, err)
+	}
+	return err
+}
+
+// policyPackEnv turns the engine's ConfigureStack request into the variables
+// pulumi-policy (and pulumi.runtime) read in a policy pack process. nil (the
+// engine sent no ConfigureStack, e.g. `pulumi policy publish`) adds nothing.
+func policyPackEnv(config *pulumirpc.AnalyzerStackConfigureRequest) ([]string, error) {
+	if config == nil {
+		return nil, nil
+	}
+	var env []string
+	add := func(key, value string) {
+		if value != "" {
+			env = append(env, key+"="+value)
+		}
+	}
+	add("PULUMI_ORGANIZATION", config.GetOrganization())
+	add("PULUMI_PROJECT", config.GetProject())
+	add("PULUMI_STACK", config.GetStack())
+	add("PULUMI_DRY_RUN", strconv.FormatBool(config.GetDryRun()))
+	if cfg := config.GetConfig(); cfg != nil {
+		b, err := json.Marshal(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("serializing stack config for the policy pack: %w", err)
+		}
+		add("PULUMI_CONFIG", string(b))
+	}
+	if keys := config.GetConfigSecretKeys(); len(keys) > 0 {
+		b, err := json.Marshal(keys)
+		if err != nil {
+			return nil, fmt.Errorf("serializing secret config keys for the policy pack: %w", err)
+		}
+		add("PULUMI_CONFIG_SECRET_KEYS", string(b))
+	}
+	return env, nil
 }
 
 func (h *languageHost) InstallDependencies(
