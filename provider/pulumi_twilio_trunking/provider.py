@@ -30,13 +30,20 @@ from .properties import MOVE_FROM_TRUNK_SID, NUMBER_KEY, OUTPUT_PROPERTIES
 from .validation import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID, validate_binding_inputs
 
 if TYPE_CHECKING:
-    from .bindings import TrunkBindings
+    from .bindings import NumberRef, TrunkBindings
     from .settings import TwilioSettings
     from .twilio.models import TrunkPhoneNumber
 
 _PROVIDER_KEY = "__provider"
+# The ``import_`` id of a resource declared with ``ResourceOptions(import_=...)`` (see resource.py).
+IMPORT_ID = "__import_id"
 
 _settings_lock = threading.Lock()
+# Trunk changes check() saw with the old inputs: (new trunk, declared number) -> old trunk. For a
+# replacement the engine calls check() a second time *without* the old inputs (step_generator.go:
+# "recompute the default values"), and that second result is what create() gets; it must still carry
+# the trunk the number may be moved from. One provider process serves one CLI command.
+_moves_seen: dict[tuple[str, str], str] = {}
 _configured: weakref.WeakKeyDictionary[TrunkPhoneNumberAssociationProvider, TwilioSettings] = (
     weakref.WeakKeyDictionary()
 )
@@ -78,6 +85,13 @@ def _declared_inputs(outs: dict[str, Any], number_key: str) -> dict[str, Any]:
     return {TRUNK_SID: outs[TRUNK_SID], number_key: outs[number_key]}
 
 
+def _move_key(news: dict[str, Any]) -> tuple[str, str] | None:
+    trunk_sid, number = news.get(TRUNK_SID), news.get(PHONE_NUMBER_SID) or news.get(PHONE_NUMBER)
+    if isinstance(trunk_sid, str) and isinstance(number, str) and not is_unknown(number):
+        return trunk_sid, number
+    return None
+
+
 class TrunkPhoneNumberAssociationProvider(ResourceProvider):
     """Binds an existing Twilio phone number to an Elastic SIP trunk."""
 
@@ -105,6 +119,13 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         failures = [CheckFailure(p.property, p.reason) for p in problems]
         inputs = {k: v for k, v in news.items() if k != MOVE_FROM_TRUNK_SID}
         move_from = self._trunk_being_left(_olds, news)
+        move_key = _move_key(news)
+        if move_from and move_key:
+            _moves_seen[move_key] = move_from
+        elif not _olds and move_key:
+            move_from = _moves_seen.get(move_key)  # the replacement's own check
+        if _olds or move_from:  # an import only concerns the first create; a replacement never imports
+            inputs.pop(IMPORT_ID, None)
         if move_from and not failures:
             inputs[MOVE_FROM_TRUNK_SID] = move_from
         return CheckResult(inputs, failures)
@@ -146,9 +167,32 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         trunk_sid = props[TRUNK_SID]
         number_key = _declared_number_key(props)
         ref = NumberRef(sid=props.get(PHONE_NUMBER_SID), e164=props.get(PHONE_NUMBER))
-        binding = self._bindings().bind(trunk_sid, ref, move_from_trunk_sid=props.get(MOVE_FROM_TRUNK_SID))
+        import_id = props.get(IMPORT_ID)
+        if isinstance(import_id, str):
+            binding = self._imported(import_id, trunk_sid, ref)
+        else:
+            binding = self._bindings().bind(
+                trunk_sid, ref, move_from_trunk_sid=props.get(MOVE_FROM_TRUNK_SID)
+            )
         outs = _outputs(binding, number_key)
         return CreateResult(f"{trunk_sid}/{binding.sid}", outs)
+
+    def _imported(self, import_id: str, trunk_sid: str, ref: NumberRef) -> TrunkPhoneNumber:
+        """The existing binding an ``import_`` names; it must match the declared inputs. Never binds."""
+        from .bindings import BindingError
+
+        id_trunk, id_number = parse_id(import_id)
+        binding = self._bindings().read(id_trunk, id_number)
+        if binding is None:
+            raise BindingError(
+                f"cannot import {import_id}: phone number {id_number} is not bound to trunk {id_trunk}"
+            )
+        if id_trunk != trunk_sid or str(ref) not in (binding.sid, binding.phone_number):
+            raise BindingError(
+                f"cannot import {import_id}: it does not match the declared trunk_sid {trunk_sid} "
+                f"and number {ref}"
+            )
+        return binding
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         trunk_sid, number_sid = parse_id(id_)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .properties import OUTPUT_PROPERTIES, RESOURCE_MODULE, RESOURCE_NAME
-from .provider import TrunkPhoneNumberAssociationProvider
+from .provider import IMPORT_ID, TrunkPhoneNumberAssociationProvider, parse_id
 from .validation import (
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
@@ -97,4 +98,12 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
             raise InvalidBindingInputs(resource_name, problems)
         props: dict[str, Any] = {name: None for name in OUTPUT_PROPERTIES}
         props.update(inputs)
+        if opts is not None and opts.import_ is not None:
+            # The engine reads an imported resource without its inputs, so the dynamic provider host
+            # cannot find ``__provider`` and fails (pulumi/pulumi#16175). Since create() adopts an
+            # existing binding, the import is done as a create that only adopts this exact binding.
+            parse_id(opts.import_)
+            props[IMPORT_ID] = opts.import_
+            opts = copy.copy(opts)
+            opts.import_ = None
         super().__init__(TrunkPhoneNumberAssociationProvider(), resource_name, props, opts)

@@ -20,7 +20,9 @@ pulumi.export("trunk", binding.trunk_sid)
 def test_up_binds_then_second_up_changes_nothing_then_destroy_unbinds(make_project: ProjectFactory) -> None:
     project = make_project(PROGRAM)
     control = project.emulator.control
-    seeded = control.seed({"trunks": [{"friendly_name": "t"}], "phone_numbers": [{"phone_number": "+14155550101"}]})
+    seeded = control.seed(
+        {"trunks": [{"friendly_name": "t"}], "phone_numbers": [{"phone_number": "+14155550101"}]}
+    )
     trunk, number = seeded["trunks"][0]["sid"], seeded["phone_numbers"][0]["sid"]
     project.configure()
     project.pulumi.set_config("trunk", trunk)

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,11 @@ class LocalPulumi:
 
     @property
     def backend_url(self) -> str:
-        return f"file://{self.work_dir / 'state'}"
+        # metadata=skip: no ``<blob>.attrs`` sidecar files. gocloud's fileblob rewrites those in place
+        # (not through a temp file and a rename like the blobs), so a CLI killed while saving a
+        # checkpoint can leave an empty ``<stack>.json.attrs``, and every later command then fails
+        # with "failed to load checkpoint: EOF". The checkpoints themselves are written atomically.
+        return f"file://{self.work_dir / 'state'}?metadata=skip"
 
     def env(self, overrides: Mapping[str, str | None] | None = None) -> dict[str, str]:
         env = dict(os.environ)
@@ -104,13 +108,36 @@ class LocalPulumi:
             raise PulumiCommandFailed(args, result)
         return result
 
+    def start(self, *args: str, env: Mapping[str, str | None] | None = None) -> subprocess.Popen[str]:
+        """Start ``pulumi ARGS --non-interactive`` in the background, in a new session (for signal tests).
+
+        stdout and stderr are merged into ``stdout``; the caller must ``communicate()`` or kill it.
+        """
+        (self.work_dir / "state").mkdir(parents=True, exist_ok=True)
+        return subprocess.Popen(  # noqa: S603 - the CLI path is ours
+            [self.pulumi, "--non-interactive", *args],
+            cwd=self.project_dir,
+            env=self.env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
     def select_stack(self, stack: str) -> None:
-        if self.run("stack", "select", stack, check=False).returncode != 0:
-            self.run("stack", "init", stack)
+        self.run("stack", "select", "--create", stack)
 
     def set_config(self, key: str, value: str, *, secret: bool = False, path: bool = False) -> None:
         flags = (["--secret"] if secret else []) + (["--path", "--type", "string"] if path else [])
         self.run("config", "set", *flags, key, "--", value)
+
+    def set_config_values(self, values: Mapping[str, str], *, secret: Collection[str] = ()) -> None:
+        """Set several keys with one ``pulumi config set-all``; keys in ``secret`` are encrypted."""
+        args: list[str] = []
+        for key, value in values.items():
+            args += ["--secret" if key in secret else "--plaintext", f"{key}={value}"]
+        if args:
+            self.run("config", "set-all", *args)
 
     def outputs(self) -> dict[str, Any]:
         result = self.run("stack", "output", "--json", "--show-secrets")
@@ -125,3 +152,30 @@ class LocalPulumi:
     def resources(self, type_token: str) -> list[dict[str, Any]]:
         deployment = self.export_state()["deployment"]
         return [r for r in deployment.get("resources") or [] if r.get("type") == type_token]
+
+    def pending_operations(self) -> list[dict[str, Any]]:
+        """The ``pending_operations`` an interrupted update left in the state (empty when none)."""
+        pending: list[dict[str, Any]] = self.export_state()["deployment"].get("pending_operations") or []
+        return pending
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (Linux ``/proc``; empty elsewhere), children first.
+
+    The engine starts its plugins (language host, dynamic provider) in process groups of their own,
+    so signalling the CLI's group does not reach them: a test that SIGKILLs the CLI ends them by id.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
