@@ -217,6 +217,20 @@ class TestTrunkChange:
         assert _bound_trunk(client, old_outs["sid"]) == seeded.other_trunk
         assert list(client.list_trunk_phone_numbers(seeded.trunk)) == []
 
+    def test_the_replacements_own_check_still_carries_the_move(
+        self, provider: Provider, client: TwilioClient, seeded: Seeded
+    ) -> None:
+        # The engine checks a replacement twice: with the old inputs, then without them
+        # (step_generator.go, "recompute the default values"); create() gets the second result.
+        _, old_outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
+        news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550102"}
+        provider.check({"trunk_sid": seeded.trunk, "phone_number": "+14155550102"}, news)
+        second = provider.check({}, news)
+        assert second.inputs[MOVE_FROM_TRUNK_SID] == seeded.trunk
+        created = provider.create(second.inputs)
+        assert created.outs is not None and created.outs["trunk_sid"] == seeded.other_trunk
+        assert _bound_trunk(client, old_outs["sid"]) == seeded.other_trunk
+
     def test_failed_move_restores_the_old_binding(
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, seeded: Seeded
     ) -> None:
