@@ -1,0 +1,1 @@
+"""Benchmarks against the Twilio emulator: ``python -m benchmarks`` (see docs/benchmarks.md)."""

@@ -1,0 +1,107 @@
+"""A throwaway Pulumi project on the repo's .venv, pointed at an emulator (as tests/e2e does)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi_twilio_trunking.emulator import EmulatorProcess
+from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, find_pulumi
+
+from ._common import TOKEN, VENV
+
+# Bindings declared in numbers.json (next to the program), so the program never changes.
+PROGRAM = """\
+import json
+from pathlib import Path
+
+import pulumi
+from pulumi_twilio_trunking import TrunkPhoneNumberAssociation
+
+declared = json.loads((Path(__file__).parent / "numbers.json").read_text())
+for index, number in enumerate(declared["numbers"]):
+    TrunkPhoneNumberAssociation(f"n{index}", trunk_sid=declared["trunk"], phone_number=number)
+pulumi.export("count", len(declared["numbers"]))
+"""
+
+_SUMMARY_LINE = re.compile(
+    r"^\s+(?:[-+~]+\s+)?(\d+) (created|updated|deleted|unchanged|replaced|failed|errored)\b", re.MULTILINE
+)
+RESOURCE_TYPE = "pulumi-python:dynamic/twilio:TrunkPhoneNumberAssociation"
+
+
+def pulumi_version() -> str:
+    try:
+        path = find_pulumi(VENV / "bin")
+        out = subprocess.run([path, "version"], capture_output=True, text=True, timeout=60, check=True)
+    except Exception as exc:
+        return f"unavailable ({type(exc).__name__})"
+    return out.stdout.strip()
+
+
+@dataclass
+class Run:
+    seconds: float
+    stdout: str
+    returncode: int
+
+    def summary(self) -> dict[str, int]:
+        """Counts from the engine's summary ('200 created', '3 failed', …)."""
+        found: dict[str, int] = {}
+        _, _, tail = self.stdout.rpartition("\nResources:\n")
+        for count, what in _SUMMARY_LINE.findall(tail):
+            found[what] = found.get(what, 0) + int(count)
+        return found
+
+
+class Project:
+    """One project directory and stack with its own Pulumi home and file backend."""
+
+    def __init__(self, work_dir: Path, name: str, emulator: EmulatorProcess) -> None:
+        self.dir = work_dir / name
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        project_dir = self.dir / "project"
+        project_dir.mkdir(parents=True)
+        (project_dir / "Pulumi.yaml").write_text(
+            f"name: {name}\nruntime:\n  name: python\n  options:\n"
+            f"    toolchain: pip\n    virtualenv: {VENV}\n"
+        )
+        (project_dir / "__main__.py").write_text(PROGRAM)
+        self.pulumi = LocalPulumi(project_dir, self.dir / "pulumi", find_pulumi(VENV / "bin"))
+        self.emulator = emulator
+        self.pulumi.select_stack("bench")
+        self.pulumi.set_config("twilio:accountSid", emulator.auth[0])
+        self.pulumi.set_config("twilio:authToken", TOKEN, secret=True)
+        # Through the environment, as in tests/e2e: the emulator's port is not part of the stack config.
+        self.pulumi.extra_env["TWILIO_API_BASE_URL"] = emulator.base_url
+
+    def declare(self, trunk: str, numbers: list[str]) -> None:
+        (self.pulumi.project_dir / "numbers.json").write_text(
+            json.dumps({"trunk": trunk, "numbers": numbers})
+        )
+
+    def run(self, *args: str, check: bool = True) -> Run:
+        started = time.perf_counter()
+        result = self.pulumi.run(*args, "--yes", "--skip-preview", check=check)
+        return Run(time.perf_counter() - started, result.stdout or "", result.returncode)
+
+    def up(self, check: bool = True) -> Run:
+        return self.run("up", check=check)
+
+    def refresh(self) -> Run:
+        return self.run("refresh")
+
+    def destroy(self) -> Run:
+        return self.run("destroy")
+
+    def resource_count(self) -> int:
+        return len(self.pulumi.resources(RESOURCE_TYPE))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
