@@ -1,8 +1,14 @@
 """The binding operations behind the provider: resolve, bind (or adopt, or move), read, unbind.
 
-Written so the outcome never depends on what Twilio answers for a number that is already bound
+Written so the outcome does not depend on what Twilio answers for a number that is already bound
 (undocumented): the number's ``trunk_sid`` is checked before binding, and an ambiguous POST
 failure is settled by reading the binding back.
+
+Freshness: within a wave of creates, that check reads the account's numbers from a snapshot (see
+``snapshots``) at most ``snapshotTtl`` seconds old. A number bound elsewhere, out of band, inside
+that window is only caught if Twilio refuses the POST (the read-back then names the other trunk);
+should Twilio instead move such a number, it would be moved. ``twilio:snapshotTtl 0`` removes the
+window at the cost of one extra request per create.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pulumi_twilio_trunking.properties import MOVE_FROM_TRUNK_SID, OUTPUT_PROPER
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConfigurationError
-from tests.core.conftest import TOKEN, Seeded
+from tests.core.conftest import TOKEN, Seeded, stack_config
 
 Provider = TrunkPhoneNumberAssociationProvider
 
@@ -285,7 +285,11 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
     assert remaining == sorted(n["sid"] for n in numbers[20:])
 
 
-def test_errors_never_contain_the_token(provider: Provider, control: EmulatorControl, seeded: Seeded) -> None:
+def test_errors_never_contain_the_token(
+    emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+) -> None:
+    provider = Provider()
+    provider.configure(ConfigureRequest(Config(stack_config(emulator, **{"twilio:maxAttempts": "3"}), "p")))
     control.set_faults([{"kind": "status", "status": 503, "rate": 1.0}])
     with pytest.raises(TwilioApiError) as caught:
         _create(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])
