@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
@@ -79,3 +80,14 @@ def client(emulator: EmulatorServer, control: EmulatorControl) -> Iterator[Twili
     twilio = TwilioClient(resolve_settings(stack_config(emulator).get, {}))
     yield twilio
     twilio.close()
+
+
+def create_binding(
+    provider: TrunkPhoneNumberAssociationProvider, **inputs: Any
+) -> tuple[str, dict[str, Any]]:
+    """check() then create(), as the engine does; returns the id and the outputs."""
+    checked = provider.check({}, inputs)
+    assert checked.failures == []
+    result = provider.create(checked.inputs)
+    assert result.outs is not None
+    return result.id, result.outs

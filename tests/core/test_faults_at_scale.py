@@ -23,7 +23,7 @@ from pulumi_twilio_trunking.emulator.errors import default_code_for_status, defa
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
-from tests.core.conftest import Seeded, stack_config
+from tests.core.conftest import Seeded, create_binding, stack_config
 
 Provider = TrunkPhoneNumberAssociationProvider
 NUMBERS = 24
@@ -73,14 +73,6 @@ def _provider(emulator: EmulatorServer, **config: str) -> Provider:
     return provider
 
 
-def _create(provider: Provider, **inputs: Any) -> tuple[str, dict[str, Any]]:
-    checked = provider.check({}, inputs)
-    assert checked.failures == []
-    result = provider.create(checked.inputs)
-    assert result.outs is not None
-    return result.id, result.outs
-
-
 def _seed_numbers(control: EmulatorControl, prefix: str, count: int) -> list[dict[str, Any]]:
     phone_numbers = [{"phone_number": f"{prefix}{i:04d}"} for i in range(count)]
     return control.seed({"phone_numbers": phone_numbers})["phone_numbers"]
@@ -101,7 +93,7 @@ def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
     control.clear_requests()
     control.set_faults(scenario.rules, seed=11)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        created = list(pool.map(lambda d: _create(provider, trunk_sid=seeded.trunk, **d), declared))
+        created = list(pool.map(lambda d: create_binding(provider, trunk_sid=seeded.trunk, **d), declared))
         reads = list(pool.map(lambda c: provider.read(*c), created))
         gone, kept = created[: NUMBERS // 2], created[NUMBERS // 2 :]
         list(pool.map(lambda c: provider.delete(*c), gone))
@@ -177,7 +169,7 @@ def test_a_non_retryable_answer_to_a_bind_fails_at_once_with_twilios_code(
     control.set_faults([{"kind": "status", "status": status, "method": "POST"}])
     started = time.monotonic()
     with pytest.raises(TwilioApiError) as caught:
-        _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
     elapsed = time.monotonic() - started
     control.clear_faults()
     assert _requests_to(control, "POST", BINDINGS_ROUTE) == 1
@@ -197,7 +189,7 @@ def test_a_wrong_token_fails_the_first_request_with_20003(
         ConfigureRequest(Config(stack_config(emulator, **{"twilio:authToken": "not-the-token"}), "proj"))
     )
     with pytest.raises(TwilioApiError) as caught:
-        _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
     assert (caught.value.status, caught.value.code, caught.value.message) == (401, 20003, "Authenticate")
     assert control.requests()["total"] == 1
 
@@ -207,7 +199,7 @@ def test_a_missing_trunk_is_a_404_error_sent_once(
 ) -> None:
     missing = "TK" + "9" * 32
     with pytest.raises(BindingError) as caught:
-        _create(provider, trunk_sid=missing, phone_number_sid=seeded.numbers["+14155550101"])
+        create_binding(provider, trunk_sid=missing, phone_number_sid=seeded.numbers["+14155550101"])
     assert "Twilio error 20404" in str(caught.value)
     assert f"/Trunks/{missing}" in str(caught.value)
     assert _requests_to(control, "POST", BINDINGS_ROUTE) == 1

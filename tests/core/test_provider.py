@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
@@ -15,17 +14,9 @@ from pulumi_twilio_trunking.properties import MOVE_FROM_TRUNK_SID, OUTPUT_PROPER
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConfigurationError
-from tests.core.conftest import TOKEN, Seeded, stack_config
+from tests.core.conftest import TOKEN, Seeded, create_binding, stack_config
 
 Provider = TrunkPhoneNumberAssociationProvider
-
-
-def _create(provider: Provider, **inputs: Any) -> tuple[str, dict[str, Any]]:
-    checked = provider.check({}, inputs)
-    assert checked.failures == []
-    result = provider.create(checked.inputs)
-    assert result.outs is not None
-    return result.id, result.outs
 
 
 def _bound_trunk(client: TwilioClient, sid: str) -> str | None:
@@ -88,7 +79,7 @@ class TestCreate:
     def test_create_by_number_returns_every_output(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
         sid = seeded.numbers["+14155550102"]
         assert id_ == f"{seeded.trunk}/{sid}"
         assert set(OUTPUT_PROPERTIES) <= set(outs)
@@ -103,7 +94,7 @@ class TestCreate:
         sid = seeded.numbers["+14155550101"]
         client.create_trunk_phone_number(seeded.trunk, sid)
         control.clear_requests()
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number_sid=sid)
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=sid)
         assert id_ == f"{seeded.trunk}/{sid}"
         assert outs["trunk_sid"] == seeded.trunk
         assert not any(r["method"] == "POST" for r in control.requests()["requests"])
@@ -115,21 +106,21 @@ class TestCreate:
         sid = seeded.numbers["+14155550101"]
         client.create_trunk_phone_number(seeded.other_trunk, sid)
         with pytest.raises(BindingError) as caught:
-            _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+            create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         assert seeded.other_trunk in str(caught.value)
         assert _bound_trunk(client, sid) == seeded.other_trunk
 
     def test_unknown_number_and_trunk_fail_clearly(self, provider: Provider, seeded: Seeded) -> None:
         with pytest.raises(BindingError, match=r"\+14155550199 is not an incoming phone number"):
-            _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550199")
+            create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550199")
         with pytest.raises(BindingError, match="does not exist"):
-            _create(provider, trunk_sid="TK" + "9" * 32, phone_number="+14155550101")
+            create_binding(provider, trunk_sid="TK" + "9" * 32, phone_number="+14155550101")
 
     def test_lost_post_response_ends_bound_once(
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, seeded: Seeded
     ) -> None:
         control.set_faults([{"kind": "drop_after", "count": 1, "method": "POST"}])
-        _, outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550103")
+        _, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550103")
         assert outs["trunk_sid"] == seeded.trunk
         assert [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk)] == [
             seeded.numbers["+14155550103"]
@@ -152,13 +143,13 @@ class TestCreate:
             )
         )
         with pytest.raises(TwilioConfigurationError, match=r"twilio:authToken.*TWILIO_AUTH_TOKEN"):
-            _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+            create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         assert control.requests()["total"] == 0
 
 
 class TestReadAndDelete:
     def test_read_returns_outputs_and_declared_inputs(self, provider: Provider, seeded: Seeded) -> None:
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         result = provider.read(id_, outs)
         assert result.id == id_
         assert result.inputs == {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"}
@@ -167,7 +158,9 @@ class TestReadAndDelete:
     def test_read_after_out_of_band_unbind_or_move_drops_the_resource(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])
+        id_, outs = create_binding(
+            provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"]
+        )
         client.delete_trunk_phone_number(seeded.trunk, outs["sid"])
         assert provider.read(id_, outs).id == ""
         client.create_trunk_phone_number(seeded.other_trunk, outs["sid"])
@@ -176,7 +169,7 @@ class TestReadAndDelete:
     def test_delete_unbinds_and_already_gone_is_fine(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         provider.delete(id_, outs)
         assert _bound_trunk(client, outs["sid"]) is None
         provider.delete(id_, outs)
@@ -184,7 +177,7 @@ class TestReadAndDelete:
     def test_delete_leaves_a_number_moved_to_another_trunk_alone(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        id_, outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         client.delete_trunk_phone_number(seeded.trunk, outs["sid"])
         client.create_trunk_phone_number(seeded.other_trunk, outs["sid"])
         provider.delete(id_, outs)
@@ -206,7 +199,7 @@ class TestTrunkChange:
     def test_replacement_moves_the_number_and_old_delete_is_harmless(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        old_id, old_outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        old_id, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         olds = {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"}
         news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550101"}
         assert provider.diff(old_id, old_outs, news).replaces == ["trunk_sid"]
@@ -222,7 +215,7 @@ class TestTrunkChange:
     ) -> None:
         # The engine checks a replacement twice: with the old inputs, then without them
         # (step_generator.go, "recompute the default values"); create() gets the second result.
-        _, old_outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
+        _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
         news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550102"}
         provider.check({"trunk_sid": seeded.trunk, "phone_number": "+14155550102"}, news)
         second = provider.check({}, news)
@@ -234,7 +227,7 @@ class TestTrunkChange:
     def test_failed_move_restores_the_old_binding(
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, seeded: Seeded
     ) -> None:
-        _, old_outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         other_path = f"/v1/Trunks/{seeded.other_trunk}/PhoneNumbers$"
         control.set_faults(
             [{"kind": "status", "status": 400, "count": 1, "method": "POST", "path_regex": other_path}]
@@ -250,7 +243,7 @@ class TestTrunkChange:
     def test_move_to_a_missing_trunk_changes_nothing(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
-        _, old_outs = _create(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         missing = "TK" + "9" * 32
         checked = provider.check(
             {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"},
@@ -273,7 +266,8 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
     with ThreadPoolExecutor(max_workers=4) as pool:
         created = list(
             pool.map(
-                lambda n: _create(provider, trunk_sid=seeded.trunk, phone_number=n["phone_number"]), numbers
+                lambda n: create_binding(provider, trunk_sid=seeded.trunk, phone_number=n["phone_number"]),
+                numbers,
             )
         )
     bound = sorted(b.sid or "" for b in client.list_trunk_phone_numbers(seeded.trunk))
@@ -292,5 +286,5 @@ def test_errors_never_contain_the_token(
     provider.configure(ConfigureRequest(Config(stack_config(emulator, **{"twilio:maxAttempts": "3"}), "p")))
     control.set_faults([{"kind": "status", "status": 503, "rate": 1.0}])
     with pytest.raises(TwilioApiError) as caught:
-        _create(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])
+        create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value.__dict__)
