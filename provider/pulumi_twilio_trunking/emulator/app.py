@@ -6,7 +6,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
@@ -51,7 +51,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     """A bug in the emulator still answers in Twilio's shape (500/20500)."""
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    if isinstance(exc, ClientDisconnect):
+        # The client went away mid-request (a killed `pulumi up`): nothing to answer, nothing broken.
+        logger.info("client disconnected during %s %s", request.method, request.url.path)
+    else:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return TwilioError(500, default_code_for_status(500), default_message_for_status(500)).to_response()
 
 
