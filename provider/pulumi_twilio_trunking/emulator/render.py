@@ -11,7 +11,8 @@ they satisfy the schemas' SID patterns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -150,6 +151,26 @@ def _page_query(filters: Sequence[tuple[str, str]], page_size: int, page: int, t
     return urlencode(params)
 
 
+@dataclass(frozen=True)
+class _PageLinks:
+    first: str
+    current: str
+    next: str | None
+    previous: str | None
+
+
+def _page_links(
+    result: PageResult[Any], link: Callable[[int, str | None], str], request_token: str | None
+) -> _PageLinks:
+    """The first, current, next and previous page links of a page, built by ``link(page, token)``."""
+    previous = None
+    if result.has_previous:
+        token = result.previous_token.encode() if result.previous_token else None
+        previous = link(max(result.page - 1, 0), token)
+    following = link(result.page + 1, result.next_token.encode()) if result.next_token else None
+    return _PageLinks(link(0, None), link(result.page, request_token), following, previous)
+
+
 def v1_list(
     key: str,
     resources: list[dict[str, Any]],
@@ -159,29 +180,21 @@ def v1_list(
     request_token: str | None,
 ) -> dict[str, Any]:
     """A v1 list envelope: ``{key: [...], "meta": {...}}`` with absolute URLs."""
-    size = result.page_size
-
-    def page_url(page: int, token: str | None) -> str:
-        return f"{list_url}?{_page_query((), size, page, token)}"
-
-    previous = None
-    if result.has_previous:
-        previous = page_url(
-            max(result.page - 1, 0),
-            result.previous_token.encode() if result.previous_token else None,
-        )
+    links = _page_links(
+        result,
+        lambda page, token: f"{list_url}?{_page_query((), result.page_size, page, token)}",
+        request_token,
+    )
     return {
         key: resources,
         "meta": {
-            "first_page_url": page_url(0, None),
+            "first_page_url": links.first,
             "key": key,
-            "next_page_url": (
-                page_url(result.page + 1, result.next_token.encode()) if result.next_token else None
-            ),
+            "next_page_url": links.next,
             "page": result.page,
-            "page_size": size,
-            "previous_page_url": previous,
-            "url": page_url(result.page, request_token),
+            "page_size": result.page_size,
+            "previous_page_url": links.previous,
+            "url": links.current,
         },
     }
 
@@ -196,27 +209,19 @@ def api2010_list(
     request_token: str | None,
 ) -> dict[str, Any]:
     """A 2010 list envelope: flat paging fields with relative ``*_uri`` values."""
-    size = result.page_size
-
-    def page_uri(page: int, token: str | None) -> str:
-        return f"{list_path}?{_page_query(filters, size, page, token)}"
-
-    previous = None
-    if result.has_previous:
-        previous = page_uri(
-            max(result.page - 1, 0),
-            result.previous_token.encode() if result.previous_token else None,
-        )
+    links = _page_links(
+        result,
+        lambda page, token: f"{list_path}?{_page_query(filters, result.page_size, page, token)}",
+        request_token,
+    )
     return {
         key: resources,
         "end": result.start + max(len(resources) - 1, 0),
-        "first_page_uri": page_uri(0, None),
-        "next_page_uri": (
-            page_uri(result.page + 1, result.next_token.encode()) if result.next_token else None
-        ),
+        "first_page_uri": links.first,
+        "next_page_uri": links.next,
         "page": result.page,
-        "page_size": size,
-        "previous_page_uri": previous,
+        "page_size": result.page_size,
+        "previous_page_uri": links.previous,
         "start": result.start,
-        "uri": page_uri(result.page, request_token),
+        "uri": links.current,
     }
