@@ -162,6 +162,13 @@ class Project:
         """Set the ``trunk`` and ``numbers`` config that ``BINDINGS_PROGRAM`` reads."""
         self.pulumi.set_config_values({"trunk": trunk_sid, "numbers": json.dumps(list(declared))})
 
+    def prepare(self, declared: Sequence[str], *, trunks: int = 1) -> Seeded:
+        """Seed the numbers and trunks, configure the stack, and declare ``declared`` on the first trunk."""
+        seeded = self.seed(declared, trunks=trunks)
+        self.configure()
+        self.declare(seeded.trunks[0], declared)
+        return seeded
+
     def bound(self) -> dict[str, str | None]:
         """What the emulator holds: PN SID -> the trunk it is bound to (None when unbound)."""
         state = self.emulator.control.state()

@@ -35,10 +35,8 @@ def test_unbound_out_of_band_refresh_drops_it_and_up_binds_it_again(
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(2)
     gone, kept = declared
-    seeded = project.seed(declared)
+    seeded = project.prepare(declared)
     trunk = seeded.trunks[0]
-    project.configure()
-    project.declare(trunk, declared)
     project.pulumi.run("up", "--yes", "--skip-preview")
     project.assert_converged(seeded, trunk, declared)
 
@@ -62,10 +60,8 @@ def test_moved_out_of_band_refresh_detects_it_and_up_refuses_to_take_it_back(
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(2)
     moved, kept = declared
-    seeded = project.seed(declared, trunks=2)
+    seeded = project.prepare(declared, trunks=2)
     trunk, other_trunk = seeded.trunks
-    project.configure()
-    project.declare(trunk, declared)
     project.pulumi.run("up", "--yes", "--skip-preview")
     project.assert_converged(seeded, trunk, declared)
 
@@ -94,10 +90,8 @@ def test_moved_out_of_band_refresh_detects_it_and_up_refuses_to_take_it_back(
 def test_destroy_unbinds_everything(make_project: ProjectFactory, twilio_api: TwilioApi) -> None:
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(3)
-    seeded = project.seed(declared)
+    seeded = project.prepare(declared)
     trunk = seeded.trunks[0]
-    project.configure()
-    project.declare(trunk, declared)
     project.pulumi.run("up", "--yes", "--skip-preview")
     project.assert_converged(seeded, trunk, declared)
 
@@ -114,10 +108,8 @@ def test_destroy_after_out_of_band_unbind_and_move_succeeds(
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(3)
     unbound, moved, kept = declared
-    seeded = project.seed(declared, trunks=2)
+    seeded = project.prepare(declared, trunks=2)
     trunk, other_trunk = seeded.trunks
-    project.configure()
-    project.declare(trunk, declared)
     project.pulumi.run("up", "--yes", "--skip-preview")
     project.assert_converged(seeded, trunk, declared)
 

@@ -24,10 +24,8 @@ def test_up_and_destroy_succeed_while_a_share_of_requests_get_429(
 ) -> None:
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(6)
-    seeded = project.seed(declared)
+    seeded = project.prepare(declared)
     trunk = seeded.trunks[0]
-    project.configure()
-    project.declare(trunk, declared)
     # Two POSTs (binds) and two DELETEs (unbinds) are refused for sure, then 30% of every Twilio
     # request at random.
     rules: list[FaultRuleSpec] = [

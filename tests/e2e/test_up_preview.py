@@ -31,10 +31,8 @@ def test_up_binds_outputs_match_the_emulator_and_a_second_up_changes_nothing(
 ) -> None:
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(3)
-    seeded = project.seed(declared)
+    seeded = project.prepare(declared)
     trunk = seeded.trunks[0]
-    project.configure()
-    project.declare(trunk, declared)
 
     first = project.pulumi.run("up", "--yes")
     assert bindings_with(first.stdout, "created") == {resource_name(n) for n in declared}, first.stdout
@@ -157,10 +155,8 @@ def test_up_variants_reach_the_same_state(
 ) -> None:
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(6)
-    seeded = project.seed(declared)
+    seeded = project.prepare(declared)
     trunk = seeded.trunks[0]
-    project.configure()
-    project.declare(trunk, declared)
 
     project.pulumi.run("up", "--yes", "--skip-preview", *variant)
     project.assert_converged(seeded, trunk, declared)
