@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_twilio_trunking.emulator import EmulatorProcess
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, find_pulumi
+from pulumi_twilio_trunking.properties import RESOURCE_TYPE
+from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, find_pulumi, write_python_project
 
 from ._common import TOKEN, VENV
 
@@ -32,7 +33,6 @@ pulumi.export("count", len(declared["numbers"]))
 _SUMMARY_LINE = re.compile(
     r"^\s+(?:[-+~]+\s+)?(\d+) (created|updated|deleted|unchanged|replaced|failed|errored)\b", re.MULTILINE
 )
-RESOURCE_TYPE = "pulumi-python:dynamic/twilio:TrunkPhoneNumberAssociation"
 
 
 def pulumi_version() -> str:
@@ -67,12 +67,7 @@ class Project:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         project_dir = self.dir / "project"
-        project_dir.mkdir(parents=True)
-        (project_dir / "Pulumi.yaml").write_text(
-            f"name: {name}\nruntime:\n  name: python\n  options:\n"
-            f"    toolchain: pip\n    virtualenv: {VENV}\n"
-        )
-        (project_dir / "__main__.py").write_text(PROGRAM)
+        write_python_project(project_dir, name, PROGRAM, VENV)
         self.pulumi = LocalPulumi(project_dir, self.dir / "pulumi", find_pulumi(VENV / "bin"))
         self.emulator = emulator
         self.pulumi.select_stack("bench")

@@ -20,12 +20,18 @@ import httpx
 import pytest
 
 from pulumi_twilio_trunking.emulator import EmulatorProcess, run_emulator_process
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, PulumiNotFound, find_pulumi
+from pulumi_twilio_trunking.properties import RESOURCE_TYPE
+from pulumi_twilio_trunking.testing.pulumi_cli import (
+    LocalPulumi,
+    PulumiNotFound,
+    find_pulumi,
+    write_python_project,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"
 TOKEN = "e2e-token-0b7d41f9"
-BINDING_TYPE = "pulumi-python:dynamic/twilio:TrunkPhoneNumberAssociation"
+BINDING_TYPE = RESOURCE_TYPE
 
 # The program most tests run, written as a user would: one binding per number of the stack config
 # ``numbers`` (a JSON list of E.164 numbers) to the trunk ``trunk``, named after the number.
@@ -196,14 +202,8 @@ def make_project(tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess) -> 
 
     def make(source: str, name: str = "e2e") -> Project:
         project_dir = tmp_path / name
-        project_dir.mkdir()
-        (project_dir / "Pulumi.yaml").write_text(
-            f"name: {name}\nruntime:\n  name: python\n"
-            f"  options:\n    toolchain: pip\n    virtualenv: {VENV}\n"
-        )
-        project = Project(LocalPulumi(project_dir, tmp_path / f"{name}-pulumi", pulumi_bin), emulator)
-        project.write_program(source)
-        return project
+        write_python_project(project_dir, name, textwrap.dedent(source), VENV)
+        return Project(LocalPulumi(project_dir, tmp_path / f"{name}-pulumi", pulumi_bin), emulator)
 
     return make
 

@@ -27,7 +27,7 @@ from pulumi_twilio_trunking.policy import (
     SINGLE_BINDING,
     WELL_FORMED,
 )
-from tests.e2e.conftest import ROOT, Project, ProjectFactory
+from tests.e2e.conftest import BINDING_TYPE, ROOT, Project, ProjectFactory
 
 PACK = ROOT / "examples" / "policy-pack"
 SHIPPED_CONFIG = PACK / "policy-config.json"
@@ -39,7 +39,6 @@ NUMBER_SID = "PN0123456789abcdef0123456789abcdef"
 UK_NUMBER = "+442071838750"
 UK_NUMBER_SID = "PN44444444444444444444444444444444"
 
-BINDING_TYPE = "pulumi-python:dynamic/twilio:TrunkPhoneNumberAssociation"
 PROJECT = "policy"
 
 # The host must not depend on the caller's PYTHONUNBUFFERED (set in many dev shells and CI images).

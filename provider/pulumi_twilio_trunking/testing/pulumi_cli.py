@@ -38,6 +38,16 @@ def find_pulumi(venv_bin: Path | None = None) -> str:
     raise PulumiNotFound("no pulumi CLI found: run `make pulumi`, or set PULUMI_CLI, or put pulumi on PATH")
 
 
+def write_python_project(project_dir: Path, name: str, program: str, virtualenv: Path) -> None:
+    """A Python Pulumi project: ``Pulumi.yaml`` (pip toolchain on ``virtualenv``) and ``__main__.py``."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    (project_dir / "Pulumi.yaml").write_text(
+        f"name: {name}\nruntime:\n  name: python\n"
+        f"  options:\n    toolchain: pip\n    virtualenv: {virtualenv}\n"
+    )
+    (project_dir / "__main__.py").write_text(program)
+
+
 @dataclass
 class LocalPulumi:
     """One Pulumi project directory with an isolated home and a ``file://`` state backend."""
