@@ -43,14 +43,12 @@ TRUNK_PHONE_NUMBER_PROPERTIES: Final = (
 )
 OUTPUT_PROPERTIES: Final = (*TRUNK_PHONE_NUMBER_PROPERTIES, PHONE_NUMBER_SID)
 
-# Internal keys (the engine hides "__" keys from policies): which form the number was declared
-# in, so refresh can hand back exactly the declared inputs; and the trunk a replacement moves from.
+# Internal output key (the engine hides "__" keys from policies): which form the number was
+# declared in, so refresh can hand back exactly the declared inputs.
 NUMBER_KEY: Final = "__number_key"
-MOVE_FROM_TRUNK_SID: Final = "__move_from_trunk_sid"
 
 __all__ = [
     "INPUT_PROPERTIES",
-    "MOVE_FROM_TRUNK_SID",
     "NUMBER_KEY",
     "OUTPUT_PROPERTIES",
     "PHONE_NUMBER",

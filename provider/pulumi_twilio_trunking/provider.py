@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .properties import MOVE_FROM_TRUNK_SID, NUMBER_KEY, OUTPUT_PROPERTIES
+from .properties import NUMBER_KEY, OUTPUT_PROPERTIES
 from .validation import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID, validate_binding_inputs
 
 if TYPE_CHECKING:
@@ -39,10 +39,11 @@ _PROVIDER_KEY = "__provider"
 IMPORT_ID = "__import_id"
 
 _settings_lock = threading.Lock()
-# Trunk changes check() saw with the old inputs: (new trunk, declared number) -> old trunk. For a
-# replacement the engine calls check() a second time *without* the old inputs (step_generator.go:
-# "recompute the default values"), and that second result is what create() gets; it must still carry
-# the trunk the number may be moved from. One provider process serves one CLI command.
+# Trunk changes check() saw with the old inputs: (new trunk, declared number) -> old trunk; create()
+# looks its binding up here to know it may move the number from that trunk. It cannot travel in the
+# inputs: for a replacement the engine calls check() a second time *without* the old inputs
+# (step_generator.go: "recompute the default values") and hands that result to create(). One
+# provider process serves one CLI command, so the map lives exactly as long as the update.
 _moves_seen: dict[tuple[str, str], str] = {}
 _configured: weakref.WeakKeyDictionary[TrunkPhoneNumberAssociationProvider, TwilioSettings] = (
     weakref.WeakKeyDictionary()
@@ -117,17 +118,14 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         problems = validate_binding_inputs(news, is_unknown)
         failures = [CheckFailure(p.property, p.reason) for p in problems]
-        inputs = {k: v for k, v in news.items() if k != MOVE_FROM_TRUNK_SID}
-        move_from = self._trunk_being_left(_olds, news)
+        inputs = dict(news)
         move_key = _move_key(news)
-        if move_from and move_key:
-            _moves_seen[move_key] = move_from
-        elif not _olds and move_key:
-            move_from = _moves_seen.get(move_key)  # the replacement's own check
-        if _olds or move_from:  # an import only concerns the first create; a replacement never imports
-            inputs.pop(IMPORT_ID, None)
-        if move_from and not failures:
-            inputs[MOVE_FROM_TRUNK_SID] = move_from
+        move_from = self._trunk_being_left(_olds, news)
+        if move_from and move_key and not failures:
+            with _settings_lock:
+                _moves_seen[move_key] = move_from
+        if _olds or (move_key is not None and move_key in _moves_seen):
+            inputs.pop(IMPORT_ID, None)  # an import only concerns the first create, never a replacement
         return CheckResult(inputs, failures)
 
     @staticmethod
@@ -166,14 +164,15 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
 
         trunk_sid = props[TRUNK_SID]
         number_key = _declared_number_key(props)
+        move_key = _move_key(props)
+        with _settings_lock:
+            move_from = _moves_seen.get(move_key) if move_key else None
         ref = NumberRef(sid=props.get(PHONE_NUMBER_SID), e164=props.get(PHONE_NUMBER))
         import_id = props.get(IMPORT_ID)
         if isinstance(import_id, str):
             binding = self._imported(import_id, trunk_sid, ref)
         else:
-            binding = self._bindings().bind(
-                trunk_sid, ref, move_from_trunk_sid=props.get(MOVE_FROM_TRUNK_SID)
-            )
+            binding = self._bindings().bind(trunk_sid, ref, move_from_trunk_sid=move_from)
         outs = _outputs(binding, number_key)
         return CreateResult(f"{trunk_sid}/{binding.sid}", outs)
 

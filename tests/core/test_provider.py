@@ -10,7 +10,7 @@ from pulumi.output import Unknown
 
 from pulumi_twilio_trunking.bindings import BindingError
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.properties import MOVE_FROM_TRUNK_SID, OUTPUT_PROPERTIES
+from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConfigurationError
@@ -67,12 +67,10 @@ class TestCheckAndDiff:
         assert switched.changes is True and switched.replaces == []
         assert Provider().diff("id", olds, same).delete_before_replace is False
 
-    def test_check_marks_a_trunk_change_as_a_move(self) -> None:
+    def test_check_hands_back_the_declared_inputs_unchanged(self) -> None:
         olds = {"trunk_sid": "TK" + "a" * 32, "phone_number": "+14155550101"}
         news = {"trunk_sid": "TK" + "c" * 32, "phone_number": "+14155550101"}
-        assert Provider().check(olds, news).inputs[MOVE_FROM_TRUNK_SID] == "TK" + "a" * 32
-        other = {"trunk_sid": "TK" + "c" * 32, "phone_number": "+14155550102"}
-        assert MOVE_FROM_TRUNK_SID not in Provider().check(olds, other).inputs
+        assert Provider().check(olds, news).inputs == news
 
 
 class TestCreate:
@@ -219,7 +217,7 @@ class TestTrunkChange:
         news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550102"}
         provider.check({"trunk_sid": seeded.trunk, "phone_number": "+14155550102"}, news)
         second = provider.check({}, news)
-        assert second.inputs[MOVE_FROM_TRUNK_SID] == seeded.trunk
+        assert second.inputs == news
         created = provider.create(second.inputs)
         assert created.outs is not None and created.outs["trunk_sid"] == seeded.other_trunk
         assert _bound_trunk(client, old_outs["sid"]) == seeded.other_trunk
