@@ -122,9 +122,8 @@ class TrunkBindings:
             # Decisions that change state are never made on a snapshot.
             number = self.resolve(ref, fresh=True)
         if number.trunk_sid == trunk_sid:
-            existing = self.read(trunk_sid, number.sid) or self.client.fetch_trunk_phone_number(
-                trunk_sid, number.sid
-            )
+            # When snapshots disagree, the POST below settles it (binding, or reading the binding back).
+            existing = self.read(trunk_sid, number.sid)
             if existing is not None:
                 log.info("adopting existing binding of %s to %s", number.sid, trunk_sid)
                 return existing
