@@ -14,7 +14,7 @@ import pytest
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.emulator.routes_api2010 import api2010_routes
 from pulumi_twilio_trunking.emulator.routes_trunking import trunking_routes
-from pulumi_twilio_trunking.emulator.server import build_context
+from pulumi_twilio_trunking.emulator.server import EmulatorOptions, build_context
 from tests.contract.openapi import Operation, check_response, operation
 
 V1_TRUNKS = "/v1/Trunks"
@@ -24,7 +24,7 @@ TK_UNKNOWN = "TK" + "9" * 32
 
 def _served_routes() -> list[tuple[str, str]]:
     """``(METHOD, path template)`` of every Twilio route of the emulator (HEAD aside)."""
-    ctx = build_context()
+    ctx = build_context(EmulatorOptions())
     try:
         routes = [*trunking_routes(ctx), *api2010_routes(ctx)]
     finally:

@@ -21,12 +21,13 @@ from .constants import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
 
 if TYPE_CHECKING:
     from .control import EmulatorControl
-    from .server import EmulatorProcess, EmulatorServer, run_emulator_process
+    from .server import EmulatorOptions, EmulatorProcess, EmulatorServer, run_emulator_process
 
 __all__ = [
     "DEFAULT_ACCOUNT_SID",
     "DEFAULT_AUTH_TOKEN",
     "EmulatorControl",
+    "EmulatorOptions",
     "EmulatorProcess",
     "EmulatorServer",
     "run_emulator_process",
@@ -34,6 +35,7 @@ __all__ = [
 
 _LAZY = {
     "EmulatorControl": ".control",
+    "EmulatorOptions": ".server",
     "EmulatorProcess": ".server",
     "EmulatorServer": ".server",
     "run_emulator_process": ".server",

@@ -125,19 +125,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .records import StoreError
     from .seed import SeedError
-    from .server import base_url_for, bind_socket, build_context, make_uvicorn_server
+    from .server import EmulatorOptions, base_url_for, bind_socket, build_context, make_uvicorn_server
 
     try:
         ctx = build_context(
-            account_sid=args.account_sid,
-            auth_token=args.auth_token,
-            api_key=args.api_key,
-            api_secret=args.api_secret,
-            db_path=args.db,
-            seed=args.seed,
-            bound_number_policy=args.bound_number_policy,
-            max_concurrency=args.max_concurrency,
-            latency_ms=args.latency_ms,
+            EmulatorOptions(
+                account_sid=args.account_sid,
+                auth_token=args.auth_token,
+                api_key=args.api_key,
+                api_secret=args.api_secret,
+                db_path=args.db,
+                seed=args.seed,
+                bound_number_policy=args.bound_number_policy,
+                max_concurrency=args.max_concurrency,
+                latency_ms=args.latency_ms,
+            )
         )
     except (SeedError, StoreError, sqlite3.Error, ValueError) as exc:
         print(f"twilio-trunking-emulator: {exc}", file=sys.stderr)

@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import IO, Any, Self
 
@@ -45,23 +46,28 @@ from .seed import load_seed_file, parse_seed
 from .store import Store
 
 
-def build_context(
-    *,
-    account_sid: str = DEFAULT_ACCOUNT_SID,
-    auth_token: str = DEFAULT_AUTH_TOKEN,
-    api_key: str | None = None,
-    api_secret: str | None = None,
-    db_path: str | os.PathLike[str] = ":memory:",
-    seed: Mapping[str, Any] | str | os.PathLike[str] | None = None,
-    bound_number_policy: BoundNumberPolicy = DEFAULT_BOUND_NUMBER_POLICY,
-    max_concurrency: int = 0,
-    latency_ms: float = 0.0,
-) -> EmulatorContext:
+@dataclass(frozen=True)
+class EmulatorOptions:
+    """What an emulator serves: its account, credentials, data and behaviour settings."""
+
+    account_sid: str = DEFAULT_ACCOUNT_SID
+    auth_token: str = field(default=DEFAULT_AUTH_TOKEN, repr=False)
+    api_key: str | None = None
+    api_secret: str | None = field(default=None, repr=False)
+    db_path: str | os.PathLike[str] = ":memory:"
+    seed: Mapping[str, Any] | str | os.PathLike[str] | None = None
+    bound_number_policy: BoundNumberPolicy = DEFAULT_BOUND_NUMBER_POLICY
+    max_concurrency: int = 0
+    latency_ms: float = 0.0
+
+
+def build_context(options: EmulatorOptions) -> EmulatorContext:
     """Open the store, apply the seed and gather the emulator's shared state."""
     document = None
+    seed = options.seed
     if seed is not None:
         document = parse_seed(dict(seed)) if isinstance(seed, Mapping) else load_seed_file(seed)
-    store = Store(os.fspath(db_path))
+    store = Store(os.fspath(options.db_path))
     try:
         if document is not None:
             store.apply_seed(document)
@@ -69,11 +75,11 @@ def build_context(
         store.close()
         raise
     settings = Settings(
-        bound_number_policy=bound_number_policy,
-        max_concurrency=max_concurrency,
-        latency_ms=latency_ms,
+        bound_number_policy=options.bound_number_policy,
+        max_concurrency=options.max_concurrency,
+        latency_ms=options.latency_ms,
     )
-    credentials = Credentials(account_sid, auth_token, api_key, api_secret)
+    credentials = Credentials(options.account_sid, options.auth_token, options.api_key, options.api_secret)
     return EmulatorContext(store, credentials, settings)
 
 
@@ -125,32 +131,16 @@ class EmulatorServer:
 
     def __init__(
         self,
+        options: EmulatorOptions | None = None,
         *,
-        account_sid: str = DEFAULT_ACCOUNT_SID,
-        auth_token: str = DEFAULT_AUTH_TOKEN,
-        api_key: str | None = None,
-        api_secret: str | None = None,
-        db_path: str | os.PathLike[str] = ":memory:",
-        seed: Mapping[str, Any] | str | os.PathLike[str] | None = None,
-        bound_number_policy: BoundNumberPolicy = DEFAULT_BOUND_NUMBER_POLICY,
-        max_concurrency: int = 0,
-        latency_ms: float = 0.0,
         host: str = DEFAULT_HOST,
         port: int = 0,
         log_level: str = "warning",
         startup_timeout: float = 10.0,
+        **option_overrides: Any,
     ) -> None:
-        self._options: dict[str, Any] = {
-            "account_sid": account_sid,
-            "auth_token": auth_token,
-            "api_key": api_key,
-            "api_secret": api_secret,
-            "db_path": db_path,
-            "seed": seed,
-            "bound_number_policy": bound_number_policy,
-            "max_concurrency": max_concurrency,
-            "latency_ms": latency_ms,
-        }
+        """``options`` (or ``EmulatorOptions()``), with any field overridden by keyword."""
+        self.options = replace(options or EmulatorOptions(), **option_overrides)
         self._host = host
         self._port = port
         self._log_level = log_level
@@ -184,18 +174,18 @@ class EmulatorServer:
 
     @property
     def account_sid(self) -> str:
-        return str(self._options["account_sid"])
+        return self.options.account_sid
 
     @property
     def auth(self) -> tuple[str, str]:
         """``(account_sid, auth_token)`` for HTTP Basic auth."""
-        return (self.account_sid, str(self._options["auth_token"]))
+        return (self.account_sid, self.options.auth_token)
 
     # -------------------------------------------------------------- lifecycle
     def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("the emulator is already running")
-        ctx = build_context(**self._options)
+        ctx = build_context(self.options)
         sock = bind_socket(self._host, self._port)
         server = make_uvicorn_server(ctx, log_level=self._log_level)
         thread = threading.Thread(
