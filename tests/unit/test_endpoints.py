@@ -39,7 +39,8 @@ def test_plain_http_is_refused_for_remote_hosts(url: str) -> None:
     "url", ["http://localhost:1", "http://[::1]:1", "http://127.0.0.5:1", "https://proxy.example"]
 )
 def test_loopback_http_and_any_https_are_allowed(url: str) -> None:
-    assert resolve_endpoints(api_base_url=url).api.startswith(url.split(":")[0])
+    endpoints = resolve_endpoints(api_base_url=url)
+    assert endpoints.api == endpoints.trunking == url
 
 
 def test_credentials_in_the_url_are_refused() -> None:
