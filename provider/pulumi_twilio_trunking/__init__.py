@@ -3,24 +3,30 @@
 >>> from pulumi_twilio_trunking import TrunkPhoneNumberAssociation
 >>> TrunkPhoneNumberAssociation("main-line", trunk_sid="TK…", phone_number="+14155550100")
 
-Names are imported on first use, so tools that only need a submodule (the emulator CLI, the
-policy rules) do not pay for importing the Pulumi SDK.
+Names are imported on first use, so tools that only need a submodule (the CLI, the policy rules)
+do not pay for importing the Pulumi SDK.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .errors import BindingError, ConfigurationError, InvalidBindingInputs, ProviderError
     from .properties import RESOURCE_TYPE
     from .provider import TrunkPhoneNumberAssociationProvider
     from .resource import TrunkPhoneNumberAssociation, TrunkPhoneNumberAssociationArgs
-    from .validation import InvalidBindingInputs
+
+__version__ = importlib.metadata.version("pulumi-twilio-trunking")
 
 _EXPORTS = {
     "RESOURCE_TYPE": ".properties",
-    "InvalidBindingInputs": ".validation",
+    "BindingError": ".errors",
+    "ConfigurationError": ".errors",
+    "InvalidBindingInputs": ".errors",
+    "ProviderError": ".errors",
     "TrunkPhoneNumberAssociation": ".resource",
     "TrunkPhoneNumberAssociationArgs": ".resource",
     "TrunkPhoneNumberAssociationProvider": ".provider",
@@ -28,10 +34,14 @@ _EXPORTS = {
 
 __all__ = [
     "RESOURCE_TYPE",
+    "BindingError",
+    "ConfigurationError",
     "InvalidBindingInputs",
+    "ProviderError",
     "TrunkPhoneNumberAssociation",
     "TrunkPhoneNumberAssociationArgs",
     "TrunkPhoneNumberAssociationProvider",
+    "__version__",
 ]
 
 

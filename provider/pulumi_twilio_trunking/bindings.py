@@ -17,9 +17,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .errors import BindingError
 from .snapshots import SnapshotCache
 from .twilio.client import TwilioClient
-from .twilio.errors import TwilioApiError, TwilioError
+from .twilio.errors import TwilioApiError
 from .twilio.models import IncomingPhoneNumber, TrunkPhoneNumber
 
 log = logging.getLogger("pulumi_twilio_trunking")
@@ -38,10 +39,6 @@ class NumberRef:
 
     def __str__(self) -> str:
         return self.sid or self.e164 or "<no number>"
-
-
-class BindingError(TwilioError):
-    """A binding cannot be made as declared; the message says why and what to do."""
 
 
 def _e164_key(e164: str) -> str:

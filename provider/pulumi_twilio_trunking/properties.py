@@ -1,16 +1,19 @@
-"""Names of the resource's properties, shared by the resource class, the provider and the policies."""
+"""The resource's type token, property names and id format: one home, shared by the resource
+class, the provider, the validation rules and the policies. Dependency-free, so cheap to import.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Final
-
-from .validation import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID
 
 RESOURCE_MODULE: Final = "twilio"
 RESOURCE_NAME: Final = "TrunkPhoneNumberAssociation"
 RESOURCE_TYPE: Final = f"pulumi-python:dynamic/{RESOURCE_MODULE}:{RESOURCE_NAME}"
 
-INPUT_PROPERTIES: Final = (TRUNK_SID, PHONE_NUMBER_SID, PHONE_NUMBER)
+TRUNK_SID: Final = "trunk_sid"
+PHONE_NUMBER_SID: Final = "phone_number_sid"
+PHONE_NUMBER: Final = "phone_number"
 # The 26 properties of Twilio's ``trunking.v1.trunk.phone_number`` schema (kept dependency-free so
 # that importing the resource stays cheap; a test pins it to the pydantic model and the spec).
 TRUNK_PHONE_NUMBER_PROPERTIES: Final = (
@@ -46,16 +49,21 @@ OUTPUT_PROPERTIES: Final = (*TRUNK_PHONE_NUMBER_PROPERTIES, PHONE_NUMBER_SID)
 # Internal output key (the engine hides "__" keys from policies): which form the number was
 # declared in, so refresh can hand back exactly the declared inputs.
 NUMBER_KEY: Final = "__number_key"
+# Internal input: the ``import_`` id of a resource declared with ``ResourceOptions(import_=...)``
+# (see resource.py).
+IMPORT_ID: Final = "__import_id"
 
-__all__ = [
-    "INPUT_PROPERTIES",
-    "NUMBER_KEY",
-    "OUTPUT_PROPERTIES",
-    "PHONE_NUMBER",
-    "PHONE_NUMBER_SID",
-    "RESOURCE_MODULE",
-    "RESOURCE_NAME",
-    "RESOURCE_TYPE",
-    "TRUNK_PHONE_NUMBER_PROPERTIES",
-    "TRUNK_SID",
-]
+_ID_PATTERN = re.compile(r"^/?(?:Trunks/)?(TK[^/]+)/(?:PhoneNumbers/)?(PN[^/]+)$")
+
+
+def binding_id(trunk_sid: str, phone_number_sid: str) -> str:
+    """The resource id of a binding: ``TK…/PN…``."""
+    return f"{trunk_sid}/{phone_number_sid}"
+
+
+def parse_binding_id(id_: str) -> tuple[str, str]:
+    """``TK…/PN…`` (also ``/Trunks/TK…/PhoneNumbers/PN…``, the Terraform import form) into its SIDs."""
+    match = _ID_PATTERN.match(id_.strip())
+    if match is None:
+        raise ValueError(f"a TrunkPhoneNumberAssociation id looks like TK…/PN…; got {id_!r}")
+    return match.group(1), match.group(2)

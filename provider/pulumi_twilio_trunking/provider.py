@@ -1,16 +1,16 @@
 """The dynamic resource provider behind ``TrunkPhoneNumberAssociation``.
 
-Pickled into every user's state *by reference*: keep this module path and the class name stable.
-The instance holds no state at all; settings live in a module-level registry keyed by instance,
-and clients are built lazily (see ``runtime``), so no credential, client or lock is ever pickled.
+Pickled into every user's state *by reference*: keep this module path and the class name stable
+(a test loads the blob 0.1.0 wrote). The provider host (``python -m pulumi.dynamic``) unpickles it
+once per process and calls ``configure`` on that instance, so the instance keeps its configuration
+and its lazily built Twilio client as attributes, which ``__getstate__`` keeps out of any pickle:
+the stored blob is a bare class reference whatever the instance holds.
 Heavy imports (httpx, pydantic, tenacity) are deferred to the first API call.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -26,44 +26,38 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from .properties import NUMBER_KEY, OUTPUT_PROPERTIES
-from .validation import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID, validate_binding_inputs
+from .properties import (
+    IMPORT_ID,
+    NUMBER_KEY,
+    OUTPUT_PROPERTIES,
+    PHONE_NUMBER,
+    PHONE_NUMBER_SID,
+    TRUNK_SID,
+    binding_id,
+    parse_binding_id,
+)
+from .validation import validate_binding_inputs
 
 if TYPE_CHECKING:
     from .bindings import NumberRef, TrunkBindings
-    from .settings import TwilioSettings
+    from .config import ProviderConfig
     from .twilio.models import TrunkPhoneNumber
 
 _PROVIDER_KEY = "__provider"
-# The ``import_`` id of a resource declared with ``ResourceOptions(import_=...)`` (see resource.py).
-IMPORT_ID = "__import_id"
 
-_settings_lock = threading.Lock()
+# Guards the lazy set-up of a provider's client, and the moves map below.
+_lock = threading.Lock()
 # Trunk changes check() saw with the old inputs: (new trunk, declared number) -> old trunk; create()
 # looks its binding up here to know it may move the number from that trunk. It cannot travel in the
 # inputs: for a replacement the engine calls check() a second time *without* the old inputs
 # (step_generator.go: "recompute the default values") and hands that result to create(). One
 # provider process serves one CLI command, so the map lives exactly as long as the update.
 _moves_seen: dict[tuple[str, str], str] = {}
-_configured: weakref.WeakKeyDictionary[TrunkPhoneNumberAssociationProvider, TwilioSettings] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def is_unknown(value: Any) -> bool:
     """Whether a value is a preview placeholder for something not known yet."""
     return isinstance(value, Unknown) or value == UNKNOWN
-
-
-_ID_PATTERN = re.compile(r"^/?(?:Trunks/)?(TK[^/]+)/(?:PhoneNumbers/)?(PN[^/]+)$")
-
-
-def parse_id(id_: str) -> tuple[str, str]:
-    """``TK…/PN…`` (also ``/Trunks/TK…/PhoneNumbers/PN…``, the Terraform import form) into its SIDs."""
-    match = _ID_PATTERN.match(id_.strip())
-    if match is None:
-        raise ValueError(f"a TrunkPhoneNumberAssociation id looks like TK…/PN…; got {id_!r}")
-    return match.group(1), match.group(2)
 
 
 def _declared_number_key(props: dict[str, Any]) -> str:
@@ -94,26 +88,43 @@ def _move_key(news: dict[str, Any]) -> tuple[str, str] | None:
 
 
 class TrunkPhoneNumberAssociationProvider(ResourceProvider):
-    """Binds an existing Twilio phone number to an Elastic SIP trunk."""
+    """Binds an existing Twilio phone number to an Elastic SIP trunk.
+
+    ``bindings`` injects the binding service (tests); the provider host leaves it unset and the
+    provider builds one from its configuration on the first API call.
+    """
 
     # The pickled instance is a bare class reference with no state, so there is nothing to hide;
     # skipping the secret wrapper saves an encryption per resource and keeps state readable.
     serialize_as_secret_always = False
 
-    def configure(self, req: ConfigureRequest) -> None:
-        from .settings import resolve_settings
+    # Class-level defaults: an instance unpickled from state is made without calling __init__.
+    _config: ProviderConfig | None = None
+    _service: TrunkBindings | None = None
 
-        settings = resolve_settings(req.config.get)
-        with _settings_lock:
-            _configured[self] = settings
+    def __init__(self, bindings: TrunkBindings | None = None) -> None:
+        super().__init__()
+        self._service = bindings
+
+    def __getstate__(self) -> None:
+        # Whatever the instance holds (configuration, a client), it pickles as the bare class.
+        return None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        from .config import resolve_config
+
+        self._config = resolve_config(req.config.get)
 
     def _bindings(self) -> TrunkBindings:
-        from .runtime import bindings_for
-        from .settings import resolve_settings
+        with _lock:
+            if self._service is None:
+                from .bindings import TrunkBindings
+                from .config import resolve_config
+                from .twilio.client import TwilioClient
 
-        with _settings_lock:
-            settings = _configured.get(self)
-        return bindings_for(settings if settings is not None else resolve_settings())
+                config = self._config or resolve_config()
+                self._service = TrunkBindings(TwilioClient(config.client_settings()), config.snapshot_ttl)
+            return self._service
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         problems = validate_binding_inputs(news, is_unknown)
@@ -122,7 +133,7 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         move_key = _move_key(news)
         move_from = self._trunk_being_left(_olds, news)
         if move_from and move_key and not failures:
-            with _settings_lock:
+            with _lock:
                 _moves_seen[move_key] = move_from
         if _olds or (move_key is not None and move_key in _moves_seen):
             inputs.pop(IMPORT_ID, None)  # an import only concerns the first create, never a replacement
@@ -165,7 +176,7 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         trunk_sid = props[TRUNK_SID]
         number_key = _declared_number_key(props)
         move_key = _move_key(props)
-        with _settings_lock:
+        with _lock:
             move_from = _moves_seen.get(move_key) if move_key else None
         ref = NumberRef(sid=props.get(PHONE_NUMBER_SID), e164=props.get(PHONE_NUMBER))
         import_id = props.get(IMPORT_ID)
@@ -174,13 +185,13 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         else:
             binding = self._bindings().bind(trunk_sid, ref, move_from_trunk_sid=move_from)
         outs = _outputs(binding, number_key)
-        return CreateResult(f"{trunk_sid}/{binding.sid}", outs)
+        return CreateResult(binding_id(trunk_sid, binding.sid or ""), outs)
 
     def _imported(self, import_id: str, trunk_sid: str, ref: NumberRef) -> TrunkPhoneNumber:
         """The existing binding an ``import_`` names; it must match the declared inputs. Never binds."""
-        from .bindings import BindingError
+        from .errors import BindingError
 
-        id_trunk, id_number = parse_id(import_id)
+        id_trunk, id_number = parse_binding_id(import_id)
         binding = self._bindings().read(id_trunk, id_number)
         if binding is None:
             raise BindingError(
@@ -194,7 +205,7 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         return binding
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        trunk_sid, number_sid = parse_id(id_)
+        trunk_sid, number_sid = parse_binding_id(id_)
         binding = self._bindings().read(trunk_sid, number_sid)
         if binding is None:
             return ReadResult("", {})
@@ -210,5 +221,5 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         return UpdateResult(outs)
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        trunk_sid, number_sid = parse_id(id_)
+        trunk_sid, number_sid = parse_binding_id(id_)
         self._bindings().unbind(trunk_sid, number_sid)

@@ -10,15 +10,19 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from .properties import OUTPUT_PROPERTIES, RESOURCE_MODULE, RESOURCE_NAME
-from .provider import IMPORT_ID, TrunkPhoneNumberAssociationProvider, parse_id
-from .validation import (
+from .errors import InvalidBindingInputs
+from .properties import (
+    IMPORT_ID,
+    OUTPUT_PROPERTIES,
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
+    RESOURCE_MODULE,
+    RESOURCE_NAME,
     TRUNK_SID,
-    InvalidBindingInputs,
-    validate_binding_inputs,
+    parse_binding_id,
 )
+from .provider import TrunkPhoneNumberAssociationProvider
+from .validation import validate_binding_inputs
 
 
 @dataclass
@@ -102,7 +106,7 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
             # The engine reads an imported resource without its inputs, so the dynamic provider host
             # cannot find ``__provider`` and fails (pulumi/pulumi#16175). Since create() adopts an
             # existing binding, the import is done as a create that only adopts this exact binding.
-            parse_id(opts.import_)
+            parse_binding_id(opts.import_)
             props[IMPORT_ID] = opts.import_
             opts = copy.copy(opts)
             opts.import_ = None

@@ -88,7 +88,3 @@ class SnapshotCache(Generic[V]):
             else:
                 items[key] = value
             entry.items = MappingProxyType(items)
-
-    def forget(self, scope: str) -> None:
-        with self._lock:
-            self._entries.pop(scope, None)

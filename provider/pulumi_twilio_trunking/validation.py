@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from .properties import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID
+
 TRUNK_SID_PATTERN: Final = r"^TK[0-9a-fA-F]{32}$"
 PHONE_NUMBER_SID_PATTERN: Final = r"^PN[0-9a-fA-F]{32}$"
 ACCOUNT_SID_PATTERN: Final = r"^AC[0-9a-fA-F]{32}$"
@@ -20,10 +22,6 @@ E164_PATTERN: Final = r"^\+[1-9][0-9]{1,14}$"
 _TRUNK_SID = re.compile(TRUNK_SID_PATTERN)
 _PHONE_NUMBER_SID = re.compile(PHONE_NUMBER_SID_PATTERN)
 _E164 = re.compile(E164_PATTERN)
-
-TRUNK_SID: Final = "trunk_sid"
-PHONE_NUMBER_SID: Final = "phone_number_sid"
-PHONE_NUMBER: Final = "phone_number"
 
 
 @dataclass(frozen=True)
@@ -132,12 +130,3 @@ def validate_binding_inputs(
         if problem:
             problems.append(problem)
     return problems
-
-
-class InvalidBindingInputs(ValueError):
-    """Raised when a binding is declared with inputs that break a rule."""
-
-    def __init__(self, resource_name: str, problems: list[InputProblem]) -> None:
-        self.problems = problems
-        details = "; ".join(str(p) for p in problems)
-        super().__init__(f"TrunkPhoneNumberAssociation {resource_name!r} has invalid inputs: {details}")

@@ -19,10 +19,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as SdkResponse
 from twilio.rest import Client as SdkClient
 
-from pulumi_twilio_trunking import runtime
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
-from pulumi_twilio_trunking.settings import TwilioSettings, resolve_settings
+from pulumi_twilio_trunking.bindings import TrunkBindings
+from pulumi_twilio_trunking.config import resolve_config
+from pulumi_twilio_trunking.twilio.settings import ClientSettings
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.contract.openapi import RecordedRequest
 
@@ -107,10 +108,8 @@ def emulator() -> Iterator[EmulatorServer]:
 @pytest.fixture
 def control(emulator: EmulatorServer) -> Iterator[EmulatorControl]:
     emulator.control.reset()
-    runtime.reset()
     yield emulator.control
     emulator.control.reset()
-    runtime.reset()
 
 
 @pytest.fixture
@@ -130,8 +129,8 @@ def stack_config(emulator: EmulatorServer, **extra: str) -> dict[str, str]:
     }
 
 
-def client_settings(emulator: EmulatorServer, **extra: str) -> TwilioSettings:
-    return resolve_settings(stack_config(emulator, **extra).get, {})
+def client_settings(emulator: EmulatorServer, **extra: str) -> ClientSettings:
+    return resolve_config(stack_config(emulator, **extra).get, {}).client_settings()
 
 
 @pytest.fixture
@@ -156,17 +155,12 @@ def provider(
     emulator: EmulatorServer,
     control: EmulatorControl,
     recorder: RecordingTransport,
-    monkeypatch: pytest.MonkeyPatch,
-) -> TrunkPhoneNumberAssociationProvider:
-    """A configured provider whose (lazily built) client records every request."""
-
-    def recording_client(settings: TwilioSettings) -> TwilioClient:
-        return TwilioClient(settings, transport=recorder)
-
-    monkeypatch.setattr(runtime, "TwilioClient", recording_client)
-    configured = TrunkPhoneNumberAssociationProvider()
-    configured.configure(ConfigureRequest(Config(stack_config(emulator), "contract")))
-    return configured
+) -> Iterator[TrunkPhoneNumberAssociationProvider]:
+    """A provider whose client records every request (injected, as a test should)."""
+    config = resolve_config(stack_config(emulator).get, {})
+    twilio = TwilioClient(config.client_settings(), transport=recorder)
+    yield TrunkPhoneNumberAssociationProvider(TrunkBindings(twilio, config.snapshot_ttl))
+    twilio.close()
 
 
 @pytest.fixture

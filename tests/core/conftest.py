@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking import runtime
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
-from pulumi_twilio_trunking.settings import resolve_settings
+from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 
 TOKEN = "core-tests-token-5d1e"
@@ -34,10 +33,8 @@ def emulator() -> Iterator[EmulatorServer]:
 @pytest.fixture
 def control(emulator: EmulatorServer) -> Iterator[EmulatorControl]:
     emulator.control.reset()
-    runtime.reset()
     yield emulator.control
     emulator.control.clear_faults()
-    runtime.reset()
 
 
 @pytest.fixture
@@ -77,7 +74,7 @@ def provider(emulator: EmulatorServer, control: EmulatorControl) -> TrunkPhoneNu
 
 @pytest.fixture
 def client(emulator: EmulatorServer, control: EmulatorControl) -> Iterator[TwilioClient]:
-    twilio = TwilioClient(resolve_settings(stack_config(emulator).get, {}))
+    twilio = TwilioClient(resolve_config(stack_config(emulator).get, {}).client_settings())
     yield twilio
     twilio.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.settings import resolve_settings
+from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import TOKEN, Seeded, stack_config
@@ -58,7 +58,7 @@ def test_missing_trunk_is_a_typed_404(client: TwilioClient, seeded: Seeded) -> N
 
 def test_wrong_token_is_20003_and_never_echoed(emulator: EmulatorServer, seeded: Seeded) -> None:
     config = stack_config(emulator, **{"twilio:authToken": "wrong-token-abc"})
-    client = TwilioClient(resolve_settings(config.get, {}))
+    client = TwilioClient(resolve_config(config.get, {}).client_settings())
     with pytest.raises(TwilioApiError) as caught:
         client.fetch_trunk(seeded.trunk)
     assert (caught.value.status, caught.value.code) == (401, 20003)

@@ -13,7 +13,8 @@ from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConfigurationError
+from pulumi_twilio_trunking.errors import ConfigurationError
+from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import TOKEN, Seeded, create_binding, stack_config
 
 Provider = TrunkPhoneNumberAssociationProvider
@@ -140,7 +141,7 @@ class TestCreate:
                 )
             )
         )
-        with pytest.raises(TwilioConfigurationError, match=r"twilio:authToken.*TWILIO_AUTH_TOKEN"):
+        with pytest.raises(ConfigurationError, match=r"twilio:authToken.*TWILIO_AUTH_TOKEN"):
             create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         assert control.requests()["total"] == 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_twilio_trunking.twilio.endpoints import resolve_endpoints
-from pulumi_twilio_trunking.twilio.errors import TwilioConfigurationError
+from pulumi_twilio_trunking.twilio.errors import InvalidEndpoint
 
 
 def test_public_hosts_by_default() -> None:
@@ -31,7 +31,7 @@ def test_one_override_serves_both_apis() -> None:
 
 @pytest.mark.parametrize("url", ["http://twilio.example.com", "http://10.0.0.1:80"])
 def test_plain_http_is_refused_for_remote_hosts(url: str) -> None:
-    with pytest.raises(TwilioConfigurationError, match="plain http"):
+    with pytest.raises(InvalidEndpoint, match="plain http"):
         resolve_endpoints(api_base_url=url)
 
 
@@ -44,5 +44,5 @@ def test_loopback_http_and_any_https_are_allowed(url: str) -> None:
 
 
 def test_credentials_in_the_url_are_refused() -> None:
-    with pytest.raises(TwilioConfigurationError, match="must not embed credentials"):
+    with pytest.raises(InvalidEndpoint, match="must not embed credentials"):
         resolve_endpoints(api_base_url="https://AC1:token@proxy.example")

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.settings import RetryPolicy, resolve_settings
+from pulumi_twilio_trunking.twilio.secret import Secret
+from pulumi_twilio_trunking.twilio.settings import ClientSettings, RetryPolicy
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConnectionError
 from pulumi_twilio_trunking.twilio.retry import retry_after_seconds
@@ -20,16 +20,12 @@ NUMBER = "PN" + "b" * 32
 
 
 def _client(handler, policy: RetryPolicy | None = None) -> TwilioClient:  # type: ignore[no-untyped-def]
-    settings = resolve_settings(
-        {
-            "twilio:accountSid": ACCOUNT,
-            "twilio:authToken": TOKEN,
-            "twilio:apiBaseUrl": "http://127.0.0.1:9",
-        }.get,
-        {},
-    )
-    settings = replace(
-        settings, retry=policy or RetryPolicy(max_attempts=4, max_seconds=5, initial_backoff=0.001)
+    settings = ClientSettings(
+        account_sid=ACCOUNT,
+        username=ACCOUNT,
+        password=Secret(TOKEN),
+        api_base_url="http://127.0.0.1:9",
+        retry=policy or RetryPolicy(max_attempts=4, max_seconds=5, initial_backoff=0.001),
     )
     return TwilioClient(settings, transport=httpx.MockTransport(handler))
 

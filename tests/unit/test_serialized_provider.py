@@ -94,3 +94,26 @@ def test_plain_bad_inputs_fail_before_anything_is_registered(mocks: RecordingMoc
     assert "trunk_sid" in message and "^TK[0-9a-fA-F]{32}$" in message
     assert "phone_number" in message and "E.164" in message
     assert mocks.registered == []
+
+
+# What 0.1.0 stored under ``__provider`` for every binding (taken from a 0.1.0 stack export).
+PROVIDER_BLOB_0_1_0 = (
+    "gASVTgAAAAAAAACMH3B1bHVtaV90d2lsaW9fdHJ1bmtpbmcucHJvdmlkZXKUjCNUcnVua1Bob25lTnVtYmVyQXNzb2NpYXRp"
+    "b25Qcm92aWRlcpSTlCmBlC4="
+)
+
+
+def test_state_written_by_0_1_0_still_loads_and_serializes_the_same() -> None:
+    import dill
+    from pulumi.dynamic import Config, ConfigureRequest
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+
+    loaded = dill.loads(base64.b64decode(PROVIDER_BLOB_0_1_0))
+    assert type(loaded) is TrunkPhoneNumberAssociationProvider
+    loaded.configure(ConfigureRequest(Config({"twilio:accountSid": ACCOUNT, "twilio:authToken": TOKEN}, "p")))
+    # Configured or not, the provider pickles to the very bytes 0.1.0 stored: no diff on `__provider`
+    # for existing stacks, and no credential in the blob.
+    assert serialize_provider(loaded) == PROVIDER_BLOB_0_1_0
+    assert serialize_provider(TrunkPhoneNumberAssociationProvider()) == PROVIDER_BLOB_0_1_0

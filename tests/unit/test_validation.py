@@ -6,13 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pulumi_twilio_trunking.validation import (
-    PHONE_NUMBER,
-    PHONE_NUMBER_SID,
-    TRUNK_SID,
-    is_e164,
-    validate_binding_inputs,
-)
+from pulumi_twilio_trunking.properties import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID
+from pulumi_twilio_trunking.validation import is_e164, validate_binding_inputs
 
 HEX = "0123456789abcdefABCDEF"
 TRUNK = "TK" + "a" * 32
@@ -81,7 +76,7 @@ def test_unknown_values_pass() -> None:
 
 
 def test_resource_ids_parse_in_both_forms() -> None:
-    from pulumi_twilio_trunking.provider import parse_id
+    from pulumi_twilio_trunking.properties import parse_binding_id as parse_id
 
     assert parse_id(f"{TRUNK}/{NUMBER_SID}") == (TRUNK, NUMBER_SID)
     assert parse_id(f"/Trunks/{TRUNK}/PhoneNumbers/{NUMBER_SID}") == (TRUNK, NUMBER_SID)

@@ -30,15 +30,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..properties import RESOURCE_TYPE
-from ..validation import (
-    PHONE_NUMBER,
-    PHONE_NUMBER_SID,
-    TRUNK_SID,
-    TRUNK_SID_PATTERN,
-    is_e164,
-    validate_binding_inputs,
-)
+from ..properties import PHONE_NUMBER, PHONE_NUMBER_SID, RESOURCE_TYPE, TRUNK_SID
+from ..validation import TRUNK_SID_PATTERN, is_e164, validate_binding_inputs
 from ._values import (
     RESOURCE_KIND,
     StackNameProvider,

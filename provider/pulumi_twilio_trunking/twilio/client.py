@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
@@ -9,14 +10,13 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from ..settings import TwilioSettings
 from .endpoints import Endpoints, resolve_endpoints
 from .errors import TwilioApiError, TwilioConnectionError
 from .models import IncomingPhoneNumber, Trunk, TrunkPhoneNumber
 from .retry import RETRYABLE_STATUS, RetryableResponse, retrying
+from .settings import ClientSettings
 
 MAX_PAGE_SIZE: Final = 1000
-USER_AGENT: Final = "pulumi-twilio-trunking/0.1"
 
 
 class TwilioClient:
@@ -25,19 +25,19 @@ class TwilioClient:
     Thread-safe: the Pulumi provider host calls it from up to four threads at once.
     """
 
-    def __init__(self, settings: TwilioSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, settings: ClientSettings, *, transport: httpx.BaseTransport | None = None) -> None:
         self._settings = settings
         self.endpoints: Endpoints = resolve_endpoints(
             api_base_url=settings.api_base_url, region=settings.region, edge=settings.edge
         )
         self._http = httpx.Client(
-            auth=httpx.BasicAuth(*settings.basic_auth()),
+            auth=httpx.BasicAuth(settings.username, settings.password.reveal()),
             timeout=httpx.Timeout(settings.timeouts.read, connect=settings.timeouts.connect),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            headers={"User-Agent": user_agent(), "Accept": "application/json"},
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
             transport=transport,
         )
-        self.account_sid = settings.require_account_sid()
+        self.account_sid = settings.account_sid
 
     def __repr__(self) -> str:
         return f"TwilioClient(trunking={self.endpoints.trunking!r}, api={self.endpoints.api!r})"
@@ -46,6 +46,10 @@ class TwilioClient:
         self._http.close()
 
     # Trunking v1
+
+    def list_trunks(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[Trunk]:
+        for item in self._v1_pages(f"{self.endpoints.trunking}/v1/Trunks", {"PageSize": str(page_size)}):
+            yield Trunk.model_validate(item)
 
     def fetch_trunk(self, trunk_sid: str) -> Trunk:
         return Trunk.model_validate(self._json("GET", self._trunk_url(trunk_sid)))
@@ -188,6 +192,14 @@ class TwilioClient:
         if response.is_error:
             raise _api_error(response)
         return response
+
+
+def user_agent() -> str:
+    try:
+        version = importlib.metadata.version("pulumi-twilio-trunking")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"pulumi-twilio-trunking/{version}"
 
 
 def _segment(value: str) -> str:

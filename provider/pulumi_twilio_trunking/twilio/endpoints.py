@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .errors import TwilioConfigurationError
+from .errors import InvalidEndpoint
 
 _DEFAULT_REGION_FOR_EDGE = "us1"
 
@@ -34,20 +34,30 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def redact_url(url: str) -> str:
+    """``url`` with any user info and query string replaced by ``***``, for messages."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "?***" if parts.query else ""
+    return f"{parts.scheme}://{netloc}{parts.path}{query}" if parts.scheme else f"{netloc}{parts.path}{query}"
+
+
 def _checked_base_url(url: str) -> str:
     parts = urlsplit(url)
+    # The credential check comes first: no later message may echo a URL that carries one.
+    if "@" in parts.netloc or parts.query:
+        raise InvalidEndpoint(
+            f"must not embed credentials or a query string (got {redact_url(url)}); "
+            "give the account SID and token through their own settings"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TwilioConfigurationError(
-            f"twilio:apiBaseUrl must be an http(s) URL such as http://127.0.0.1:8080; got {url!r}"
-        )
-    if parts.username or parts.password:
-        raise TwilioConfigurationError(
-            "twilio:apiBaseUrl must not embed credentials; set twilio:accountSid/twilio:authToken instead"
-        )
+        raise InvalidEndpoint(f"must be an http(s) URL such as http://127.0.0.1:8080; got {url!r}")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise TwilioConfigurationError(
-            f"twilio:apiBaseUrl uses plain http:// for the non-loopback host {parts.hostname!r}: "
-            "credentials are only sent unencrypted to 127.0.0.1, ::1 or localhost; use https://"
+        raise InvalidEndpoint(
+            f"uses plain http:// for the non-loopback host {parts.hostname!r}: credentials are only "
+            "sent unencrypted to 127.0.0.1, ::1 or localhost; use https://"
         )
     path = parts.path.rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path}"

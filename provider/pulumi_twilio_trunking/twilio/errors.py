@@ -37,14 +37,14 @@ class TwilioApiError(TwilioError):
     def is_not_found(self) -> bool:
         return self.status == 404
 
-    @property
-    def is_retryable(self) -> bool:
-        return self.status == 429 or self.status >= 500
-
 
 class TwilioConnectionError(TwilioError):
     """Twilio could not be reached (or the connection broke) on every attempt."""
 
 
-class TwilioConfigurationError(TwilioError):
-    """The client's settings are incomplete or unsafe (missing credentials, plain-HTTP remote host)."""
+class InvalidEndpoint(TwilioError):
+    """A base URL the client refuses (not http(s), embedded credentials, plain HTTP to a remote host).
+
+    The message never repeats the URL's credentials; the configuration layer prefixes the setting
+    the URL came from.
+    """

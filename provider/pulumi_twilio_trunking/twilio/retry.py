@@ -10,7 +10,7 @@ import time
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
-from ..settings import RetryPolicy
+from .settings import RetryPolicy
 
 log = logging.getLogger("pulumi_twilio_trunking.http")
 

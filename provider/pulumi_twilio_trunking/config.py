@@ -1,0 +1,186 @@
+"""Where the provider's settings come from: stack config first, then the environment, key by key.
+
+Credentials are only *required* when an API call is about to be made, so ``pulumi preview`` works
+with none at all. Every error names the setting and where its value came from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from .errors import ConfigurationError
+from .twilio.endpoints import redact_url, resolve_endpoints
+from .twilio.errors import InvalidEndpoint
+from .twilio.secret import Secret
+from .twilio.settings import ClientSettings, RetryPolicy, Timeouts
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its stack-config key and its environment variable."""
+
+    config_key: str
+    env_var: str
+    secret: bool = False
+
+
+ACCOUNT_SID: Final = Setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
+AUTH_TOKEN: Final = Setting("twilio:authToken", "TWILIO_AUTH_TOKEN", secret=True)
+API_KEY: Final = Setting("twilio:apiKey", "TWILIO_API_KEY")
+API_SECRET: Final = Setting("twilio:apiSecret", "TWILIO_API_SECRET", secret=True)
+REGION: Final = Setting("twilio:region", "TWILIO_REGION")
+EDGE: Final = Setting("twilio:edge", "TWILIO_EDGE")
+API_BASE_URL: Final = Setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
+MAX_ATTEMPTS: Final = Setting("twilio:maxAttempts", "TWILIO_TRUNKING_MAX_ATTEMPTS")
+MAX_RETRY_SECONDS: Final = Setting("twilio:maxRetrySeconds", "TWILIO_TRUNKING_MAX_RETRY_SECONDS")
+CONNECT_TIMEOUT: Final = Setting("twilio:connectTimeout", "TWILIO_TRUNKING_CONNECT_TIMEOUT")
+READ_TIMEOUT: Final = Setting("twilio:readTimeout", "TWILIO_TRUNKING_READ_TIMEOUT")
+SNAPSHOT_TTL: Final = Setting("twilio:snapshotTtl", "TWILIO_TRUNKING_SNAPSHOT_TTL")
+
+ALL_SETTINGS: Final = (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    API_KEY,
+    API_SECRET,
+    REGION,
+    EDGE,
+    API_BASE_URL,
+    MAX_ATTEMPTS,
+    MAX_RETRY_SECONDS,
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    SNAPSHOT_TTL,
+)
+
+ConfigLookup = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A setting's value and where it came from (``stack config twilio:x`` or ``environment X``)."""
+
+    text: str = field(default="", repr=False)
+    origin: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def origin_of(setting: Setting, from_config: bool) -> str:
+    return f"stack config {setting.config_key}" if from_config else f"environment variable {setting.env_var}"
+
+
+class ProviderConfig:
+    """The resolved settings. Holds credentials only as ``Secret``; its repr shows none."""
+
+    def __init__(self, values: Mapping[Setting, Value]) -> None:
+        self._values = dict(values)
+
+    def __repr__(self) -> str:
+        return f"ProviderConfig(origins={[v.origin for v in self._values.values() if v]})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("provider configuration holds credentials and must never be serialized")
+
+    def value(self, setting: Setting) -> Value:
+        return self._values.get(setting, Value())
+
+    def origin(self, setting: Setting) -> str:
+        """Where the setting's value came from, or how to give it when it is unset."""
+        return self.value(setting).origin or f"unset ({setting.config_key} or {setting.env_var})"
+
+    @property
+    def snapshot_ttl(self) -> float:
+        return self._number(SNAPSHOT_TTL, 10.0)
+
+    def credential_origins(self) -> str:
+        """Which settings supplied the credentials, for messages about a refused login."""
+        used = (API_KEY, API_SECRET, ACCOUNT_SID) if self._uses_api_key() else (ACCOUNT_SID, AUTH_TOKEN)
+        return ", ".join(self.origin(s) for s in used)
+
+    def _uses_api_key(self) -> bool:
+        return bool(self.value(API_KEY) or self.value(API_SECRET))
+
+    def client_settings(self) -> ClientSettings:
+        """Settings for a Twilio client; raises naming exactly what to set when credentials are missing."""
+        account = self.value(ACCOUNT_SID)
+        needed: tuple[Setting, ...]
+        if self._uses_api_key():
+            username, password = self.value(API_KEY), self.value(API_SECRET)
+            needed, what = (API_KEY, API_SECRET, ACCOUNT_SID), "an API key"
+        else:
+            username, password = account, self.value(AUTH_TOKEN)
+            needed, what = (ACCOUNT_SID, AUTH_TOKEN), "the account's auth token"
+        missing = [s for s in needed if not self.value(s)]
+        if missing:
+            raise ConfigurationError(_missing_message(missing, what))
+        base_url = self.value(API_BASE_URL)
+        if base_url:
+            try:
+                resolve_endpoints(api_base_url=base_url.text)
+            except InvalidEndpoint as exc:
+                raise ConfigurationError(f"{base_url.origin} {exc}") from None
+        defaults, timeouts = RetryPolicy(), Timeouts()
+        return ClientSettings(
+            account_sid=account.text,
+            username=username.text,
+            password=Secret(password.text),
+            api_base_url=base_url.text or None,
+            region=self.value(REGION).text or None,
+            edge=self.value(EDGE).text or None,
+            retry=RetryPolicy(
+                max_attempts=max(1, int(self._number(MAX_ATTEMPTS, defaults.max_attempts))),
+                max_seconds=self._number(MAX_RETRY_SECONDS, defaults.max_seconds),
+            ),
+            timeouts=Timeouts(
+                connect=self._number(CONNECT_TIMEOUT, timeouts.connect),
+                read=self._number(READ_TIMEOUT, timeouts.read),
+            ),
+        )
+
+    def endpoint_description(self) -> str:
+        """The base URL in use and where it came from, for connection errors (credentials redacted)."""
+        base_url = self.value(API_BASE_URL)
+        if base_url:
+            return f"{redact_url(base_url.text)} (from {base_url.origin})"
+        return "Twilio's public API hosts (no twilio:apiBaseUrl / TWILIO_API_BASE_URL set)"
+
+    def _number(self, setting: Setting, default: float) -> float:
+        value = self.value(setting)
+        if not value:
+            return default
+        try:
+            number = float(value.text)
+        except ValueError:
+            raise ConfigurationError(f"{value.origin} must be a number; got {value.text!r}") from None
+        if number < 0:
+            raise ConfigurationError(f"{value.origin} must not be negative; got {value.text!r}")
+        return number
+
+
+def _missing_message(missing: list[Setting], what: str) -> str:
+    keys = ", ".join(s.config_key for s in missing)
+    envs = ", ".join(s.env_var for s in missing)
+    return (
+        f"Twilio credentials are incomplete for authenticating with {what}: set the stack config "
+        f"{keys} (use `pulumi config set --secret` for tokens and secrets) or the environment "
+        f"variables {envs}."
+    )
+
+
+def resolve_config(
+    config: ConfigLookup | None = None, env: Mapping[str, str] | None = None
+) -> ProviderConfig:
+    """Read every setting from a stack-config lookup (``req.config.get``), then the environment."""
+    environ = os.environ if env is None else env
+    values: dict[Setting, Value] = {}
+    for setting in ALL_SETTINGS:
+        raw = config(setting.config_key) if config is not None else None
+        if raw is not None and str(raw) != "":
+            values[setting] = Value(str(raw), origin_of(setting, from_config=True))
+        elif environ.get(setting.env_var):
+            values[setting] = Value(environ[setting.env_var], origin_of(setting, from_config=False))
+    return ProviderConfig(values)

@@ -1,0 +1,33 @@
+"""Every error the provider raises on its own account; each message is one line a user can act on.
+
+The Twilio client's own errors (API answers, connection failures, refused endpoints) live in
+``twilio.errors``; the provider turns them into these where it can say more.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validation import InputProblem
+
+
+class ProviderError(Exception):
+    """Base class of the provider's errors."""
+
+
+class ConfigurationError(ProviderError):
+    """A setting is missing, malformed or unsafe; the message names it and where it came from."""
+
+
+class BindingError(ProviderError):
+    """A binding cannot be made as declared; the message says why and what to do."""
+
+
+class InvalidBindingInputs(ProviderError, ValueError):
+    """A binding is declared with inputs that break a rule (raised before any API call)."""
+
+    def __init__(self, resource_name: str, problems: list[InputProblem]) -> None:
+        self.problems = problems
+        details = "; ".join(str(p) for p in problems)
+        super().__init__(f"TrunkPhoneNumberAssociation {resource_name!r} has invalid inputs: {details}")
