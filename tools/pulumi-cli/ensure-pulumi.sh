@@ -2,7 +2,9 @@
 # ensure-pulumi.sh [VENV_BIN_DIR]
 #
 # Makes the Pulumi CLI and the Python language host available in VENV_BIN_DIR
-# (default: <repo>/.venv/bin) as four symlinks:
+# (default: <repo>/.venv/bin) as four symlinks. A relative VENV_BIN_DIR (and a relative
+# PULUMI_CLI_CACHE or PULUMI_CLI_GO path) is taken relative to the caller's cwd, whatever
+# the script does afterwards:
 #
 #   pulumi                          the CLI/engine (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 #   pulumi-language-python          the Python language host (./cmd/pulumi-language-python)
@@ -14,7 +16,8 @@
 #      whose language host, exec script and dynamic-provider launcher are findable;
 #   2. a complete earlier build in the cache dir;
 #   3. a fresh build from Go modules (only the Go module proxy is needed), done in a
-#      temporary dir and renamed into the cache dir when complete.
+#      temporary dir and renamed into the cache dir when complete, under a lock
+#      (<cache parent>/.<cache name>.lock) so that concurrent callers build only once.
 #
 # Environment:
 #   PULUMI_CLI_CACHE       cache dir (default ~/.cache/pulumi-twilio-trunking/pulumi-v<VERSION>)
@@ -26,12 +29,25 @@
 # Progress goes to stderr ("ensure-pulumi: ..."); the last stdout line is the path of
 # the `pulumi` to run (VENV_BIN_DIR/pulumi).
 set -euo pipefail
+# A relative `cd` would consult CDPATH (and print the dir it picked to stdout).
+unset CDPATH
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+# abs_path P: P made absolute against the caller's cwd, lexically (no symlink resolved,
+# nothing created). Every path the caller hands in goes through it before anything
+# else, because the build below runs in "$here".
+abs_path() {
+    case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "${PWD%/}" "$1" ;;
+    esac
+}
+bin_dir="$(abs_path "${1:-$repo/.venv/bin}")"
 
 version_file_value="$(tr -d '[:space:]' <"$here/VERSION")"
 PULUMI_VERSION="${PULUMI_VERSION:-$version_file_value}"
@@ -43,9 +59,9 @@ grep -q "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION\$" "$here/go.mod" ||
     die "go.mod does not require github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION (VERSION and go.mod disagree)"
 
 PULUMI_MIN_VERSION="${PULUMI_MIN_VERSION:-3.216.0}"
-cache="${PULUMI_CLI_CACHE:-$HOME/.cache/pulumi-twilio-trunking/pulumi-v$PULUMI_VERSION}"
-bin_dir="${1:-$repo/.venv/bin}"
+cache="$(abs_path "${PULUMI_CLI_CACHE:-$HOME/.cache/pulumi-twilio-trunking/pulumi-v$PULUMI_VERSION}")"
 GO="${PULUMI_CLI_GO:-go}"
+case "$GO" in */*) GO="$(abs_path "$GO")" ;; esac # a path, not a command name
 jobs="${PULUMI_CLI_BUILD_JOBS:-2}"
 
 files=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python)
@@ -80,6 +96,8 @@ finish() {
     exit 0
 }
 
+# Already absolute; this only tidies "a/../b" (logically, as the caller's shell would).
+bin_dir="$(mkdir -p "$bin_dir" && cd "$bin_dir" && pwd)"
 bin_dir_abs="$(abs_dir "$bin_dir")"
 
 # ---------------------------------------------------------------------------
@@ -178,25 +196,74 @@ version_ge "${go_have#go}" "$go_line" ||
     die "$go_have is older than the 'go $go_line' line of $here/go.mod; install Go >= $go_line"
 
 cache_parent="$(dirname "$cache")"
+cache_name="$(basename "$cache")"
 mkdir -p "$cache_parent"
-lock="$cache_parent/.$(basename "$cache").lock"
-exec 9>"$lock"
-if command -v flock >/dev/null 2>&1; then
-    if ! flock -n 9; then
-        log "another ensure-pulumi.sh is building into $cache; waiting for it"
-        flock 9
-    fi
-    # Someone else may have finished the build while we waited.
-    if cache_complete "$cache"; then
-        use_cache
-    fi
-fi
 
-tmp="$(mktemp -d "$cache_parent/.build-v$PULUMI_VERSION.XXXXXX")"
+# Builders of one cache dir are serialised by a lock next to it. With flock(1) it is
+# fd 9 on the lock file: the kernel drops it when the holder dies however it dies (a
+# `go build` child keeps it until it exits too, so no one cleans up under its feet).
+# Without flock (macOS), a symlink whose target is the holder's pid, taken over once
+# that pid is gone.
+lock="$cache_parent/.$cache_name.lock"
+lock_link=""
+tmp=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() { rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit() {
+    if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
+    if [ -n "$lock_link" ] && [ "$(readlink "$lock_link" 2>/dev/null)" = "$$" ]; then
+        rm -f "$lock_link"
+    fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+take_lock() {
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>"$lock"
+        if ! flock -n 9; then
+            log "another ensure-pulumi.sh is building into $cache; waiting for it"
+            flock 9
+        fi
+        return 0
+    fi
+    local owner said=""
+    until ln -s "$$" "$lock.owner" 2>/dev/null; do
+        owner="$(readlink "$lock.owner" 2>/dev/null || true)"
+        if [ -n "$owner" ] && ! ps -p "$owner" >/dev/null 2>&1; then
+            log "taking over the lock $lock.owner of pid $owner, which is gone"
+            rm -f "$lock.owner"
+            continue
+        fi
+        [ -n "$said" ] || log "another ensure-pulumi.sh (pid ${owner:-?}) is building into $cache; waiting for it"
+        said=1
+        sleep 1
+    done
+    lock_link="$lock.owner"
+}
+
+take_lock
+# Someone else may have finished the build while we waited.
+if cache_complete "$cache"; then
+    use_cache
+fi
+# We hold the lock, so no other build of this cache dir is running: a temp dir left
+# here was left by a build killed before its EXIT trap ran. The cache dir itself only
+# ever appears by rename, so it is never half-written.
+# (.build-v<VERSION>.* and .old-v<VERSION>.* are the names older versions of this
+# script used for the default cache dir, under the same lock file.)
+stale_dirs=("$cache_parent/.$cache_name.build-"* "$cache_parent/.$cache_name.old-"*)
+if [ "$cache_name" = "pulumi-v$PULUMI_VERSION" ]; then
+    stale_dirs+=("$cache_parent/.build-v$PULUMI_VERSION".* "$cache_parent/.old-v$PULUMI_VERSION".*)
+fi
+for stale in "${stale_dirs[@]}"; do
+    if [ -e "$stale" ]; then
+        log "removing $stale, left by an interrupted build"
+        rm -rf "$stale"
+    fi
+done
+
+tmp="$(mktemp -d "$cache_parent/.$cache_name.build-XXXXXX")"
 
 log "building pulumi v$PULUMI_VERSION with $go_have (about 6 min on 2 cores when the Go build cache is cold, seconds when warm)"
 start=$(date +%s)
@@ -211,7 +278,7 @@ export CGO_ENABLED=0
 log "downloading modules via $("$GO" env GOPROXY)"
 # A blanket download runs in parallel: about 25 s and 1.5 GB into GOMODCACHE on
 # an empty module cache (letting `go build` fetch lazily took twice as long).
-"$GO" mod download
+"$GO" mod download >&2
 sdk_dir="$("$GO" list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
 [ -d "$sdk_dir" ] || die "could not locate the github.com/pulumi/pulumi/sdk/v3 module"
 
@@ -221,7 +288,7 @@ build_flags=(-p "$jobs" -trimpath -buildvcs=false -tags "osusergo,grpcnotrace"
 log "go build ${build_flags[*]} -o $tmp/ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./cmd/pulumi-language-python"
 "$GO" build "${build_flags[@]}" -o "$tmp/" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    ./cmd/pulumi-language-python
+    ./cmd/pulumi-language-python >&2
 
 # The two Python scripts ship as plain (read-only, non-executable) files in the sdk/v3 module.
 for pair in "python/cmd/pulumi-language-python-exec:pulumi-language-python-exec" \
@@ -237,15 +304,16 @@ built_version="$("$tmp/pulumi" version | tail -n1)"
 [ "$built_version" = "v$PULUMI_VERSION" ] || die "built pulumi reports '$built_version', expected v$PULUMI_VERSION"
 cache_complete "$tmp" || die "build in $tmp is incomplete"
 
-# Atomic switch: an interrupted build never leaves a half-filled cache dir.
-if [ -e "$cache" ]; then
-    old="$(mktemp -d "$cache_parent/.old-v$PULUMI_VERSION.XXXXXX")"
+# Atomic switch: an interrupted build never leaves a half-filled cache dir (an
+# incomplete one found there is moved aside first; at worst it is left under .old-).
+if [ -e "$cache" ] || [ -L "$cache" ]; then
+    old="$(mktemp -d "$cache_parent/.$cache_name.old-XXXXXX")"
     mv "$cache" "$old/"
     mv "$tmp" "$cache"
     rm -rf "$old"
 else
     mv "$tmp" "$cache"
 fi
-trap - EXIT
+tmp=""
 log "built in $(($(date +%s) - start)) s into $cache"
 use_cache
