@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess, run_emulator_process
+from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"

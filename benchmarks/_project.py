@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess
 from pulumi_twilio_trunking.properties import RESOURCE_TYPE
 from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, find_pulumi, write_python_project
+from twilio_trunking_emulator import EmulatorProcess
 
 from ._common import TOKEN, VENV
 

@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess
-from pulumi_twilio_trunking.emulator.control import RequestLogEntryJson
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from twilio_trunking_emulator import EmulatorProcess
+from twilio_trunking_emulator.control import RequestLogEntryJson
 
 from ._common import TOKEN, Options, emulator_process, goal, median, ms, say, seed_numbers, stack_config
 

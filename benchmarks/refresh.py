@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from twilio_trunking_emulator import EmulatorProcess
 
 from ._common import TOKEN, Options, emulator_process, goal, median, say, secs, seed_numbers, stack_config
 from ._project import Project

@@ -14,18 +14,17 @@ from typing import Any
 import httpx
 import pytest
 import requests
-from pulumi.dynamic import Config, ConfigureRequest
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as SdkResponse
 from twilio.rest import Client as SdkClient
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.bindings import TrunkBindings
 from pulumi_twilio_trunking.config import resolve_config
-from pulumi_twilio_trunking.twilio.settings import ClientSettings
+from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
+from pulumi_twilio_trunking.twilio.settings import ClientSettings
 from tests.contract.openapi import RecordedRequest
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
 
 AUTH_TOKEN = "contract-tests-token-7c4a"
 API_KEY = "SK" + "7" * 32
@@ -101,7 +100,9 @@ class EmulatorHttpClient(TwilioHttpClient):
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(auth_token=AUTH_TOKEN, api_key=API_KEY, api_secret=API_SECRET) as server:
+    with EmulatorServer(
+        EmulatorOptions(auth_token=AUTH_TOKEN, api_key=API_KEY, api_secret=API_SECRET)
+    ) as server:
         yield server
 
 

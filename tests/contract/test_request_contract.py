@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.contract.conftest import API_KEY, API_SECRET, RecordingTransport, client_settings
 from tests.contract.openapi import check_request, find_operation, response_errors
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 Provider = TrunkPhoneNumberAssociationProvider
 

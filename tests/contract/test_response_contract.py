@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.emulator.routes_api2010 import api2010_routes
-from pulumi_twilio_trunking.emulator.routes_trunking import trunking_routes
-from pulumi_twilio_trunking.emulator.server import EmulatorOptions, build_context
 from tests.contract.openapi import Operation, check_response, operation
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator.api2010.urls import routes as api2010_routes
+from twilio_trunking_emulator.server import EmulatorOptions, build_context
+from twilio_trunking_emulator.trunking.urls import routes as trunking_routes
 
 V1_TRUNKS = "/v1/Trunks"
 AP = "AP" + "1" * 32

@@ -32,7 +32,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess, run_emulator_process
 from tests.contract.openapi import (
     Operation,
     RecordedRequest,
@@ -41,6 +40,7 @@ from tests.contract.openapi import (
     response_errors,
 )
 from tests.twilio_spec import load_spec
+from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 AUTH_TOKEN = "schemathesis-token-31f0"
 ACCOUNT = "AC" + "5" * 32

@@ -15,13 +15,13 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client as SdkClient
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.properties import TRUNK_PHONE_NUMBER_PROPERTIES
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from pulumi_twilio_trunking.twilio.models import TrunkPhoneNumber
 from tests.contract.conftest import EmulatorHttpClient, client_settings
 from tests.contract.openapi import check_request, find_operation
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 AP = "AP" + "2" * 32
 MISSING_TRUNK = "TK" + "9" * 32

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.emulator import EmulatorControl
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.contract.conftest import RecordingTransport
 from tests.contract.openapi import find_operation
+from twilio_trunking_emulator import EmulatorControl
 
 Provider = TrunkPhoneNumberAssociationProvider
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.config import resolve_config
+from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
 
 TOKEN = "core-tests-token-5d1e"
 
@@ -26,7 +26,7 @@ class Seeded:
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(auth_token=TOKEN) as server:
+    with EmulatorServer(EmulatorOptions(auth_token=TOKEN)) as server:
         yield server
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import TOKEN, Seeded, stack_config
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 
 def test_bind_fetch_list_and_unbind(client: TwilioClient, seeded: Seeded) -> None:

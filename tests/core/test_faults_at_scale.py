@@ -17,13 +17,13 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from pulumi_twilio_trunking.emulator.control import FaultRuleSpec
-from pulumi_twilio_trunking.emulator.errors import default_code_for_status, default_message_for_status
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import Seeded, create_binding, stack_config
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator.control import FaultRuleSpec
+from twilio_trunking_emulator.core.exceptions import default_code_for_status, default_message_for_status
 
 Provider = TrunkPhoneNumberAssociationProvider
 NUMBERS = 24

@@ -9,13 +9,13 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
+from pulumi_twilio_trunking.errors import ConfigurationError
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from pulumi_twilio_trunking.errors import ConfigurationError
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import TOKEN, Seeded, create_binding, stack_config
+from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 Provider = TrunkPhoneNumberAssociationProvider
 

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.emulator import EmulatorProcess, run_emulator_process
 from pulumi_twilio_trunking.properties import RESOURCE_TYPE
 from pulumi_twilio_trunking.testing.pulumi_cli import (
     LocalPulumi,
@@ -27,6 +26,7 @@ from pulumi_twilio_trunking.testing.pulumi_cli import (
     find_pulumi,
     write_python_project,
 )
+from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv"

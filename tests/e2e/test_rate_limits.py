@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_twilio_trunking.emulator.control import FaultRuleSpec
 from tests.e2e.conftest import BINDINGS_PROGRAM, ProjectFactory, bindings_with, numbers, resource_name
+from twilio_trunking_emulator.control import FaultRuleSpec
 
 TWILIO_PATHS = r"^/(v1|2010-04-01)/"
 

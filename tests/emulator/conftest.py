@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.emulator import EmulatorControl, EmulatorServer
-from tests.contract.openapi import check_schema as contract_check_schema
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
 
 API_KEY = "SK" + "5" * 32
 API_SECRET = "emulator-api-secret"
@@ -17,7 +16,7 @@ API_SECRET = "emulator-api-secret"
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(api_key=API_KEY, api_secret=API_SECRET) as server:
+    with EmulatorServer(EmulatorOptions(api_key=API_KEY, api_secret=API_SECRET)) as server:
         yield server
 
 
@@ -94,13 +93,3 @@ def assert_twilio_error(response: httpx.Response, status: int, code: int) -> dic
     assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}"
     assert isinstance(body["message"], str) and body["message"]
     return dict(body)
-
-
-# ---------------------------------------------------------------------- OpenAPI schemas
-SchemaCheck = Callable[[str, str, Any], None]
-
-
-@pytest.fixture(scope="session")
-def check_schema() -> SchemaCheck:
-    """``check_schema(spec, schema_ref, instance)`` validates strictly against the spec (tests.contract)."""
-    return contract_check_schema

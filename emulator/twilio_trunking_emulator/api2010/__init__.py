@@ -1,0 +1,1 @@
+"""API 2010: ``/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers``."""

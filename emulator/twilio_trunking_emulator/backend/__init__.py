@@ -1,0 +1,1 @@
+"""Storage of the emulated account: records, the SQLite store, seeding and its errors."""

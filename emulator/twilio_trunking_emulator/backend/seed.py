@@ -1,0 +1,143 @@
+"""Validation of seed documents (the ``--seed`` file and ``POST /_emulator/seed``).
+
+The format is documented in :mod:`.store`, which applies it.  This module only turns
+the JSON into per-entity column dictionaries and rejects anything malformed with a
+:class:`SeedError` that names the offending entry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..constants import E164_RE, PHONE_NUMBER_SID_RE, TRUNK_SID_RE
+from .records import (
+    PHONE_NUMBER_BOOL_COLUMNS,
+    PHONE_NUMBER_COLUMNS,
+    TRUNK_BOOL_COLUMNS,
+    TRUNK_COLUMNS,
+)
+
+_DATE_COLUMNS = frozenset({"date_created", "date_updated"})
+_CAPABILITY_KEYS = ("voice", "sms", "mms", "fax")
+_TRUNK_KEYS = frozenset(TRUNK_COLUMNS) - _DATE_COLUMNS
+_NUMBER_KEYS = (frozenset(PHONE_NUMBER_COLUMNS) - _DATE_COLUMNS - {f"cap_{k}" for k in _CAPABILITY_KEYS}) | {
+    "capabilities"
+}
+
+
+class SeedError(ValueError):
+    """A seed document is malformed."""
+
+
+@dataclass(frozen=True)
+class SeedDocument:
+    """Validated seed: column → value mappings, in document order."""
+
+    trunks: tuple[dict[str, Any], ...]
+    phone_numbers: tuple[dict[str, Any], ...]
+
+
+def load_seed_file(path: str | os.PathLike[str]) -> SeedDocument:
+    """Read and validate a seed JSON file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SeedError(f"cannot read seed file {path}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"seed file {path} is not valid JSON: {exc.msg} (line {exc.lineno})") from exc
+    return parse_seed(data)
+
+
+def parse_seed(data: object) -> SeedDocument:
+    """Validate a decoded seed document."""
+    if not isinstance(data, dict):
+        raise SeedError("seed document must be a JSON object")
+    unknown = set(data) - {"trunks", "phone_numbers"}
+    if unknown:
+        raise SeedError(f"unknown seed keys: {sorted(unknown)}")
+    trunks = _entries(data.get("trunks", []), "trunks")
+    numbers = _entries(data.get("phone_numbers", []), "phone_numbers")
+    return SeedDocument(
+        trunks=tuple(_parse_trunk(t, f"trunks[{i}]") for i, t in enumerate(trunks)),
+        phone_numbers=tuple(_parse_number(n, f"phone_numbers[{i}]") for i, n in enumerate(numbers)),
+    )
+
+
+def _entries(value: object, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SeedError(f"{key} must be a list of objects")
+    return value
+
+
+def _parse_trunk(entry: dict[str, Any], where: str) -> dict[str, Any]:
+    _reject_unknown(entry, _TRUNK_KEYS, where)
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key in TRUNK_BOOL_COLUMNS:
+            out[key] = _bool(value, f"{where}.{key}")
+        else:
+            out[key] = _optional_str(value, f"{where}.{key}")
+    sid = out.get("sid")
+    if sid is not None and not TRUNK_SID_RE.match(sid):
+        raise SeedError(f"{where}.sid must match {TRUNK_SID_RE.pattern}")
+    if sid is None:
+        out.pop("sid", None)
+    for required in ("transfer_mode", "transfer_caller_id", "recording_mode", "recording_trim"):
+        if required in out and out[required] is None:
+            raise SeedError(f"{where}.{required} must not be null")
+    return out
+
+
+def _parse_number(entry: dict[str, Any], where: str) -> dict[str, Any]:
+    _reject_unknown(entry, _NUMBER_KEYS, where)
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key == "capabilities":
+            out.update(_capabilities(value, f"{where}.capabilities"))
+        elif key in PHONE_NUMBER_BOOL_COLUMNS:
+            out[key] = _bool(value, f"{where}.{key}")
+        else:
+            out[key] = _optional_str(value, f"{where}.{key}")
+    phone = out.get("phone_number")
+    if not isinstance(phone, str) or not E164_RE.match(phone):
+        raise SeedError(f"{where}.phone_number is required and must be E.164 (+14155550100)")
+    sid = out.get("sid")
+    if sid is not None and not PHONE_NUMBER_SID_RE.match(sid):
+        raise SeedError(f"{where}.sid must match {PHONE_NUMBER_SID_RE.pattern}")
+    if sid is None:
+        out.pop("sid", None)
+    trunk_sid = out.get("trunk_sid")
+    if trunk_sid is not None and not TRUNK_SID_RE.match(trunk_sid):
+        raise SeedError(f"{where}.trunk_sid must match {TRUNK_SID_RE.pattern}")
+    return out
+
+
+def _reject_unknown(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    unknown = set(entry) - allowed
+    if unknown:
+        raise SeedError(f"{where} has unknown keys: {sorted(unknown)}")
+
+
+def _capabilities(value: object, where: str) -> dict[str, bool]:
+    if not isinstance(value, dict):
+        raise SeedError(f"{where} must be an object")
+    unknown = set(value) - set(_CAPABILITY_KEYS)
+    if unknown:
+        raise SeedError(f"{where} has unknown keys: {sorted(unknown)}")
+    return {f"cap_{k}": _bool(v, f"{where}.{k}") for k, v in value.items()}
+
+
+def _bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise SeedError(f"{where} must be a boolean")
+    return value
+
+
+def _optional_str(value: object, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise SeedError(f"{where} must be a string or null")
+    return value

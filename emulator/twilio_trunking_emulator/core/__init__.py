@@ -1,0 +1,1 @@
+"""Plumbing shared by every API: errors, auth, middleware, faults, paging, forms, rendering."""

@@ -1,0 +1,1 @@
+"""Trunking v1: ``/v1/Trunks`` and ``/v1/Trunks/{TrunkSid}/PhoneNumbers``."""
