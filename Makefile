@@ -24,6 +24,10 @@ venv: $(STAMP) ## Create .venv with the package and its dev tools
 pulumi: venv ## Put a Pulumi CLI in .venv/bin (reuses one on PATH, else builds it from Go modules, cached)
 	@bash tools/pulumi-cli/ensure-pulumi.sh $(BIN) >/dev/null
 
+.PHONY: actionlint
+actionlint: ## Build actionlint from Go modules (cached) for the tests of examples/ci
+	@bash .ci/ensure-actionlint.sh >/dev/null || { [ "$$CI" != true ] && echo "actionlint unavailable: its tests will skip"; }
+
 .PHONY: lint
 lint: venv ## ruff and mypy
 	$(BIN)/ruff check .
@@ -31,7 +35,7 @@ lint: venv ## ruff and mypy
 	$(BIN)/mypy
 
 .PHONY: test
-test: venv pulumi lint ## Everything: lint, unit, emulator, contract and end-to-end tests
+test: venv pulumi actionlint lint ## Everything: lint, unit, emulator, contract and end-to-end tests
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
 
 .PHONY: test-fast
@@ -40,11 +44,11 @@ test-fast: venv ## Tests that need no Pulumi CLI
 
 .PHONY: demo
 demo: venv pulumi ## pulumi up of the example against the embedded emulator, then print the bindings
-	$(BIN)/python tools/demo.py up
+	$(BIN)/python examples/run_demo.py up
 
 .PHONY: destroy
 destroy: venv pulumi ## pulumi destroy of the demo stack (emulator state is kept in .demo/)
-	$(BIN)/python tools/demo.py destroy
+	$(BIN)/python examples/run_demo.py destroy
 
 .PHONY: emulator
 emulator: venv ## Run the Twilio API emulator in the foreground (prints its base URL)
