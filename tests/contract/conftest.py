@@ -21,10 +21,11 @@ from twilio.rest import Client as SdkClient
 from pulumi_twilio_trunking.bindings import TrunkBindings
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.settings import ClientSettings
 from tests.contract.openapi import RecordedRequest
-from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions
 
 AUTH_TOKEN = "contract-tests-token-7c4a"
 API_KEY = "SK" + "7" * 32
@@ -98,39 +99,33 @@ class EmulatorHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(
-        EmulatorOptions(auth_token=AUTH_TOKEN, api_key=API_KEY, api_secret=API_SECRET)
-    ) as server:
-        yield server
+@pytest.fixture
+def twilio_emulator_options() -> EmulatorOptions:
+    return EmulatorOptions(auth_token=AUTH_TOKEN, api_key=API_KEY, api_secret=API_SECRET)
 
 
 @pytest.fixture
-def control(emulator: EmulatorServer) -> Iterator[EmulatorControl]:
-    emulator.control.reset()
-    yield emulator.control
-    emulator.control.reset()
+def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
+    return twilio_emulator
 
 
 @pytest.fixture
-def http(emulator: EmulatorServer, control: EmulatorControl) -> Iterator[httpx.Client]:
+def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
+    return twilio_emulator.control
+
+
+@pytest.fixture
+def http(emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[httpx.Client]:
     """A plain httpx client on the emulator with the account's Basic credentials."""
     with httpx.Client(base_url=emulator.base_url, auth=(emulator.account_sid, AUTH_TOKEN), timeout=10) as c:
         yield c
 
 
-def stack_config(emulator: EmulatorServer, **extra: str) -> dict[str, str]:
-    return {
-        "twilio:accountSid": emulator.account_sid,
-        "twilio:authToken": AUTH_TOKEN,
-        "twilio:apiBaseUrl": emulator.base_url,
-        "twilio:maxRetrySeconds": "20",
-        **extra,
-    }
+def stack_config(emulator: TwilioEmulator, **extra: str) -> dict[str, str]:
+    return emulator.stack_config(**{"twilio:maxRetrySeconds": "20", **extra})
 
 
-def client_settings(emulator: EmulatorServer, **extra: str) -> ClientSettings:
+def client_settings(emulator: TwilioEmulator, **extra: str) -> ClientSettings:
     return resolve_config(stack_config(emulator, **extra).get, {}).client_settings()
 
 
@@ -143,7 +138,7 @@ def recorder() -> Iterator[RecordingTransport]:
 
 @pytest.fixture
 def client(
-    emulator: EmulatorServer, control: EmulatorControl, recorder: RecordingTransport
+    emulator: TwilioEmulator, control: EmulatorControl, recorder: RecordingTransport
 ) -> Iterator[TwilioClient]:
     """The project's client, every request recorded."""
     twilio = TwilioClient(client_settings(emulator), transport=recorder)
@@ -153,7 +148,7 @@ def client(
 
 @pytest.fixture
 def provider(
-    emulator: EmulatorServer,
+    emulator: TwilioEmulator,
     control: EmulatorControl,
     recorder: RecordingTransport,
 ) -> Iterator[TrunkPhoneNumberAssociationProvider]:
@@ -165,11 +160,11 @@ def provider(
 
 
 @pytest.fixture
-def sdk_http(emulator: EmulatorServer) -> EmulatorHttpClient:
+def sdk_http(emulator: TwilioEmulator) -> EmulatorHttpClient:
     return EmulatorHttpClient(emulator.base_url)
 
 
 @pytest.fixture
-def sdk(emulator: EmulatorServer, control: EmulatorControl, sdk_http: EmulatorHttpClient) -> SdkClient:
+def sdk(emulator: TwilioEmulator, control: EmulatorControl, sdk_http: EmulatorHttpClient) -> SdkClient:
     """Twilio's official Python SDK, talking to the emulator."""
     return SdkClient(emulator.account_sid, AUTH_TOKEN, http_client=sdk_http)

@@ -25,6 +25,7 @@ from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 Provider = TrunkPhoneNumberAssociationProvider
 
 CLIENT_OPERATIONS = {
+    "list_trunks": "ListTrunk",
     "fetch_trunk": "FetchTrunk",
     "create_trunk_phone_number": "CreatePhoneNumber",
     "fetch_trunk_phone_number": "FetchPhoneNumber",
@@ -80,6 +81,7 @@ def test_every_client_operation_sends_spec_conformant_requests(
     missing_trunk, missing_number = "TK" + "9" * 32, "PN" + "9" * 32
 
     assert client.fetch_trunk(trunk).sid == trunk
+    assert [t.sid for t in client.list_trunks(page_size=1)] == sorted([trunk, other])
     for sid in sids[:5]:
         assert client.create_trunk_phone_number(trunk, sid).trunk_sid == trunk
     assert [b.sid for b in client.list_trunk_phone_numbers(trunk, page_size=2)] == sorted(sids[:5])
@@ -102,6 +104,7 @@ def test_every_client_operation_sends_spec_conformant_requests(
 
     seen = _checked(recorder)
     assert set(seen) == set(CLIENT_OPERATIONS.values())
+    assert seen["ListTrunk"] == 2  # two pages of one
     assert seen["ListPhoneNumber"] == 3 + 1  # three pages of two, one empty list
     assert seen["ListIncomingPhoneNumber"] >= 3 + 3  # lookups, then three pages of two
 

@@ -1,4 +1,7 @@
-"""Fixtures for client and provider tests: a seeded emulator and a configured provider."""
+"""Fixtures for client and provider tests: a seeded emulator and a configured provider.
+
+The emulator comes from the package's own testing kit (the ``twilio_emulator`` pytest fixture).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions
 
 TOKEN = "core-tests-token-5d1e"
 
@@ -24,17 +28,19 @@ class Seeded:
     numbers: dict[str, str]  # E.164 -> PN sid
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorOptions(auth_token=TOKEN)) as server:
-        yield server
+@pytest.fixture
+def twilio_emulator_options() -> EmulatorOptions:
+    return EmulatorOptions(auth_token=TOKEN)
 
 
 @pytest.fixture
-def control(emulator: EmulatorServer) -> Iterator[EmulatorControl]:
-    emulator.control.reset()
-    yield emulator.control
-    emulator.control.clear_faults()
+def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
+    return twilio_emulator
+
+
+@pytest.fixture
+def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
+    return twilio_emulator.control
 
 
 @pytest.fixture
@@ -55,25 +61,19 @@ def seeded(control: EmulatorControl) -> Seeded:
     return Seeded(trunks[0], trunks[1], {n["phone_number"]: n["sid"] for n in result["phone_numbers"]})
 
 
-def stack_config(emulator: EmulatorServer, **extra: str) -> dict[str, str]:
-    return {
-        "twilio:accountSid": emulator.account_sid,
-        "twilio:authToken": TOKEN,
-        "twilio:apiBaseUrl": emulator.base_url,
-        "twilio:maxRetrySeconds": "20",
-        **extra,
-    }
+def stack_config(emulator: TwilioEmulator, **extra: str) -> dict[str, str]:
+    return emulator.stack_config(**{"twilio:maxRetrySeconds": "20", **extra})
 
 
 @pytest.fixture
-def provider(emulator: EmulatorServer, control: EmulatorControl) -> TrunkPhoneNumberAssociationProvider:
+def provider(emulator: TwilioEmulator, control: EmulatorControl) -> TrunkPhoneNumberAssociationProvider:
     configured = TrunkPhoneNumberAssociationProvider()
     configured.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
     return configured
 
 
 @pytest.fixture
-def client(emulator: EmulatorServer, control: EmulatorControl) -> Iterator[TwilioClient]:
+def client(emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[TwilioClient]:
     twilio = TwilioClient(resolve_config(stack_config(emulator).get, {}).client_settings())
     yield twilio
     twilio.close()

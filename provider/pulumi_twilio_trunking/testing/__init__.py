@@ -1,4 +1,37 @@
-"""Helpers to run Pulumi programs that use this package against the local emulator, offline.
+"""Testing support: an emulated Twilio for integration tests, mocks for unit tests of programs.
 
-Used by the project's own end-to-end tests, benchmarks and demo; usable in your CI as well.
+* ``twilio_emulator`` pytest fixture (registered automatically through the ``pytest11`` entry point)
+  and :func:`start_twilio_emulator` for other test runners — needs the ``[emulator]`` extra;
+* :func:`set_binding_mocks` / :class:`BindingMocks` for ``pulumi.runtime.set_mocks`` unit tests;
+* :mod:`.pulumi_cli` to drive the real ``pulumi`` CLI offline (local backend, private home).
+
+See docs/testing.md.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .emulator import TwilioEmulator, start_twilio_emulator
+    from .mocks import BindingMocks, DeclaredBinding, set_binding_mocks
+
+_EXPORTS = {
+    "BindingMocks": ".mocks",
+    "DeclaredBinding": ".mocks",
+    "TwilioEmulator": ".emulator",
+    "set_binding_mocks": ".mocks",
+    "start_twilio_emulator": ".emulator",
+}
+
+__all__ = ["BindingMocks", "DeclaredBinding", "TwilioEmulator", "set_binding_mocks", "start_twilio_emulator"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,89 @@
+"""Unit-test a Pulumi program that declares bindings, with ``pulumi.runtime.set_mocks``.
+
+Mocks never run a dynamic provider (the engine is not there), so ``BindingMocks`` stands in for it:
+it applies the same input rules the provider's ``check`` applies and answers with the outputs a
+binding would have, so a program's exports and dependent resources can be asserted on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from ..errors import InvalidBindingInputs
+from ..properties import (
+    OUTPUT_PROPERTIES,
+    PHONE_NUMBER,
+    PHONE_NUMBER_SID,
+    RESOURCE_TYPE,
+    TRUNK_SID,
+    binding_id,
+)
+from ..validation import validate_binding_inputs
+
+
+@dataclass(frozen=True)
+class DeclaredBinding:
+    """A binding the program declared: its resource name, trunk and number (both forms)."""
+
+    name: str
+    trunk_sid: str
+    phone_number_sid: str
+    phone_number: str | None
+
+
+def _fake_sid(prefix: str, seed: str) -> str:
+    return prefix + hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+class BindingMocks(pulumi.runtime.Mocks):
+    """Mocks that answer ``TrunkPhoneNumberAssociation`` like the provider would.
+
+    ``numbers`` maps the account's E.164 numbers to their PN SIDs; a number not in it gets a stable
+    made-up SID. Other resources echo their inputs. Every declared binding is in ``bindings``.
+    """
+
+    def __init__(self, numbers: Mapping[str, str] | None = None) -> None:
+        self._sids = dict(numbers or {})
+        self._numbers = {sid: e164 for e164, sid in self._sids.items()}
+        self.bindings: list[DeclaredBinding] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ != RESOURCE_TYPE:
+            return f"{args.name}-id", dict(args.inputs)
+        inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__") and v is not None}
+        problems = validate_binding_inputs(inputs)
+        if problems:
+            raise InvalidBindingInputs(args.name, problems)
+        trunk_sid = str(inputs[TRUNK_SID])
+        e164 = inputs.get(PHONE_NUMBER)
+        sid = inputs.get(PHONE_NUMBER_SID) or self._sids.get(str(e164)) or _fake_sid("PN", str(e164))
+        e164 = e164 or self._numbers.get(sid)
+        self.bindings.append(DeclaredBinding(args.name, trunk_sid, sid, e164))
+        outputs: dict[str, Any] = dict.fromkeys(OUTPUT_PROPERTIES)
+        outputs.update(
+            {
+                TRUNK_SID: trunk_sid,
+                PHONE_NUMBER_SID: sid,
+                "sid": sid,
+                PHONE_NUMBER: e164,
+                "url": f"https://trunking.twilio.com/v1/Trunks/{trunk_sid}/PhoneNumbers/{sid}",
+            }
+        )
+        return binding_id(trunk_sid, sid), outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def set_binding_mocks(
+    numbers: Mapping[str, str] | None = None, *, project: str = "project", stack: str = "stack"
+) -> BindingMocks:
+    """Install ``BindingMocks`` for the Pulumi runtime of this process and return them."""
+    mocks = BindingMocks(numbers)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False)
+    return mocks
