@@ -35,7 +35,7 @@ lint: venv ## ruff and mypy
 	$(BIN)/mypy
 
 .PHONY: test
-test: venv pulumi actionlint lint ## Everything: lint, unit, emulator, contract and end-to-end tests
+test: venv pulumi actionlint lint ## Everything: lint, unit, emulator, contract, end-to-end and as-installed tests
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
 
 .PHONY: test-fast
