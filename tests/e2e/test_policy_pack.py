@@ -19,7 +19,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from pulumi_twilio_trunking.policy import (
+from pulumi_twilio_trunking.policy.rules import (
     ALLOWED_TRUNKS,
     COUNTRY_ALLOWED,
     COUNTRY_ALLOWED_STACK,

@@ -19,7 +19,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from pulumi_twilio_trunking.policy import RESOURCE_TYPE
+from pulumi_twilio_trunking.properties import RESOURCE_TYPE
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 """What a preview placeholder looks like in the props the analyzer receives."""

@@ -19,7 +19,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from pulumi_twilio_trunking.policy import POLICY_NAMES, RESOURCE_TYPE, all_policies
+from pulumi_twilio_trunking.policy import POLICY_NAMES, all_policies
+from pulumi_twilio_trunking.properties import RESOURCE_TYPE
 
 REPO = Path(__file__).resolve().parents[2]
 PACK_DIR = REPO / "examples" / "policy-pack"
@@ -178,3 +179,24 @@ def test_pulumi_policy_yaml() -> None:
     assert runtime["options"] == {"toolchain": "pip"}
     assert not (PACK_DIR / "requirements.txt").exists()
     assert not (PACK_DIR / "venv").exists()
+
+
+def test_the_policy_module_without_its_extra_says_what_to_install_in_one_line() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['pulumi_policy'] = None; import pulumi_twilio_trunking.policy",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert 'pip install "pulumi-twilio-trunking[policy]"' in lines[0]
+    assert "Traceback" not in result.stderr

@@ -23,7 +23,8 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
-from pulumi_twilio_trunking.policy import POLICY_NAMES, RESOURCE_TYPE
+from pulumi_twilio_trunking.policy import POLICY_NAMES
+from pulumi_twilio_trunking.properties import RESOURCE_TYPE
 
 REPO = Path(__file__).resolve().parents[2]
 PACK_DIR = REPO / "examples" / "policy-pack"

@@ -11,11 +11,8 @@ from hypothesis import strategies as st
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE, unknown_checking_proxy
 
-from pulumi_twilio_trunking import policy
+from pulumi_twilio_trunking.policy import _values as policy
 from pulumi_twilio_trunking.policy import (
-    ALLOWED_COUNTRY_CODES,
-    ALLOWED_TRUNK_SIDS,
-    STACK_PATTERN,
     binding_protected_policy,
     country_allowed_policy,
     country_allowed_stack_policy,
@@ -29,6 +26,7 @@ from pulumi_twilio_trunking.policy import (
     validate_single_binding_per_number,
     validate_trunk_allowed,
 )
+from pulumi_twilio_trunking.policy.rules import ALLOWED_COUNTRY_CODES, ALLOWED_TRUNK_SIDS, STACK_PATTERN
 from tests.policy.policy_testkit import (
     NUMBER_FR,
     NUMBER_SID_1,

@@ -8,29 +8,28 @@ the ``__main__.py`` of a policy pack directory::
 
     PolicyPack(name="twilio-trunking", policies=all_policies())
 
-See ``docs/policy.md`` for the rules, their config and how to run them.
+See ``docs/policy.md`` for the rules, their config and how to run them. The rule names and
+config keys are in ``.rules``; the type token is ``pulumi_twilio_trunking.RESOURCE_TYPE``.
 """
 
-from ..properties import RESOURCE_TYPE
-from ._values import (
-    UNKNOWN,
-    StackNameProvider,
-    current_stack_name,
-    is_unknown,
-    read_props,
-)
+from __future__ import annotations
+
+import sys
+
+try:
+    import pulumi_policy  # noqa: F401 - only to fail early, with one line, when the extra is missing
+except ModuleNotFoundError as exc:
+    if exc.name != "pulumi_policy":
+        raise
+    print(
+        f"pulumi_twilio_trunking.policy: pulumi-policy is not installed in {sys.prefix}; "
+        'install the policy extra: pip install "pulumi-twilio-trunking[policy]"',
+        file=sys.stderr,
+    )
+    raise SystemExit(2) from None
+
 from .rules import (
-    ALLOWED_COUNTRY_CODES,
-    ALLOWED_TRUNK_SIDS,
-    ALLOWED_TRUNKS,
-    COUNTRY_ALLOWED,
-    COUNTRY_ALLOWED_STACK,
-    DEFAULT_STACK_PATTERN,
     POLICY_NAMES,
-    PROTECTED,
-    SINGLE_BINDING,
-    STACK_PATTERN,
-    WELL_FORMED,
     all_policies,
     binding_protected_policy,
     country_allowed_policy,
@@ -47,27 +46,11 @@ from .rules import (
 )
 
 __all__ = [
-    "ALLOWED_COUNTRY_CODES",
-    "ALLOWED_TRUNKS",
-    "ALLOWED_TRUNK_SIDS",
-    "COUNTRY_ALLOWED",
-    "COUNTRY_ALLOWED_STACK",
-    "DEFAULT_STACK_PATTERN",
     "POLICY_NAMES",
-    "PROTECTED",
-    "RESOURCE_TYPE",
-    "SINGLE_BINDING",
-    "STACK_PATTERN",
-    "UNKNOWN",
-    "WELL_FORMED",
-    "StackNameProvider",
     "all_policies",
     "binding_protected_policy",
     "country_allowed_policy",
     "country_allowed_stack_policy",
-    "current_stack_name",
-    "is_unknown",
-    "read_props",
     "single_binding_per_number_policy",
     "trunk_allowed_policy",
     "trunk_binding_well_formed_policy",
