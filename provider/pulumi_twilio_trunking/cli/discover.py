@@ -1,0 +1,137 @@
+"""``twilio-trunking discover``: an existing account (or Terraform state) into a Pulumi project.
+
+    twilio-trunking discover [--trunk TK…]... --out DIR
+    twilio-trunking discover --from-terraform STATE.json --out DIR
+
+Reads the account with the same ``TWILIO_*`` variables the provider reads (one list request per
+page of trunks and per page of each trunk's numbers), or a ``terraform show -json`` document (no
+Twilio call at all), and writes a project whose first ``pulumi up`` adopts every binding through
+``import_`` without a POST, each one protected. See :mod:`pulumi_twilio_trunking.discovery`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import Subparsers
+from .policy_pack import current_virtualenv
+
+if TYPE_CHECKING:
+    from ..discovery import DiscoveredBinding
+
+PROG = "twilio-trunking discover"
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "discover",
+        help="write a Pulumi project that adopts the account's existing trunk bindings",
+        description=(
+            "Read every trunk's phone-number bindings (or only the --trunk ones) from Twilio, with "
+            "the TWILIO_* environment variables the provider reads, or from `terraform show -json` "
+            "output (--from-terraform), and write a Pulumi Python project into --out that imports "
+            "each binding (protected) on its first `pulumi up`, without binding or unbinding anything."
+        ),
+    )
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the project directory")
+    parser.add_argument(
+        "--trunk",
+        action="append",
+        default=[],
+        metavar="TK…",
+        help="only this trunk (repeat for several); default: every trunk of the account",
+    )
+    parser.add_argument(
+        "--from-terraform",
+        type=Path,
+        metavar="STATE.json",
+        help="read the bindings from `terraform show -json` output instead of Twilio, and also write "
+        "terraform-handover.sh with the `terraform state rm` commands that hand them over",
+    )
+    parser.add_argument(
+        "--virtualenv",
+        type=Path,
+        metavar="PATH",
+        help="the virtualenv the project runs in (default: this Python's, by absolute path)",
+    )
+    parser.add_argument("--project-name", default=None, metavar="NAME", help="Pulumi project name")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty DIR (only files this command wrote are rewritten)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..discovery import (
+        DiscoveryOutputError,
+        TerraformStateError,
+        assign_names,
+        load_terraform_state,
+        render_project,
+        write_project,
+    )
+    from ..discovery.writer import DEFAULT_PROJECT_NAME, HANDOVER_FILE
+    from ..errors import ConfigurationError
+    from ..twilio.errors import TwilioApiError, TwilioConnectionError
+
+    virtualenv: Path | None = args.virtualenv.absolute() if args.virtualenv else current_virtualenv()
+    if virtualenv is None:
+        print(
+            f"{PROG}: {sys.executable} is not the python of a virtualenv; pass --virtualenv PATH "
+            "(one with pulumi-twilio-trunking installed)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    trunks: list[str] = args.trunk
+    addresses: list[str] | None = None
+    try:
+        if args.from_terraform is not None:
+            found = load_terraform_state(args.from_terraform)
+            if trunks:
+                found = [f for f in found if f.binding.trunk_sid in trunks]
+            bindings = [f.binding for f in found]
+            addresses = [f.address for f in found]
+        else:
+            bindings = _read_account(trunks)
+        entries = assign_names(bindings)
+        project = render_project(
+            entries,
+            virtualenv=virtualenv,
+            project_name=args.project_name or DEFAULT_PROJECT_NAME,
+            terraform_addresses=addresses,
+        )
+        write_project(args.out, project, force=args.force)
+    except (DiscoveryOutputError, TerraformStateError, ConfigurationError, OSError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (TwilioApiError, TwilioConnectionError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    trunk_count = len({e.binding.trunk_sid for e in entries})
+    print(f"{PROG}: {len(entries)} bindings on {trunk_count} trunks written to {args.out}", file=sys.stderr)
+    if addresses is not None:
+        print(
+            f"{PROG}: after `pulumi up`, run {args.out / HANDOVER_FILE} in the Terraform directory",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _read_account(trunks: list[str]) -> list[DiscoveredBinding]:
+    from ..config import resolve_config
+    from ..discovery import discover_account
+    from ..twilio.client import TwilioClient
+
+    client = TwilioClient(resolve_config(None, os.environ).client_settings())
+    try:
+        return discover_account(client, trunks)
+    finally:
+        client.close()

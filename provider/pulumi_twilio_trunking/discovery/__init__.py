@@ -1,0 +1,29 @@
+"""Discovery: write a Pulumi project that brings existing trunk bindings under a stack in one step.
+
+The bindings come from the Twilio account (:func:`discover_account`) or from a Terraform state
+(:func:`parse_terraform_state`, ``terraform show -json``); :func:`write_project` writes the
+project. Every binding is declared with ``ResourceOptions(import_="TK…/PN…", protect=True)``, so
+the first ``pulumi up`` adopts them without a single POST or DELETE.
+"""
+
+from __future__ import annotations
+
+from .account import discover_account
+from .model import DiscoveredBinding, ProjectEntry, assign_names
+from .terraform import TerraformBinding, TerraformStateError, load_terraform_state, parse_terraform_state
+from .writer import DiscoveryOutputError, ProjectFiles, render_project, write_project
+
+__all__ = [
+    "DiscoveredBinding",
+    "DiscoveryOutputError",
+    "ProjectEntry",
+    "ProjectFiles",
+    "TerraformBinding",
+    "TerraformStateError",
+    "assign_names",
+    "discover_account",
+    "load_terraform_state",
+    "parse_terraform_state",
+    "render_project",
+    "write_project",
+]

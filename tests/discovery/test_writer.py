@@ -1,0 +1,146 @@
+"""Names, the written project, and the rules about DIR: stable, idempotent, never touching others' files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pulumi_twilio_trunking.discovery import (
+    DiscoveredBinding,
+    DiscoveryOutputError,
+    assign_names,
+    render_project,
+    write_project,
+)
+from pulumi_twilio_trunking.discovery.writer import DATA_FILE, HANDOVER_FILE
+from tests.discovery.terraform_fixtures import PN_1, PN_2, PN_3, PN_4, TRUNK_A, TRUNK_B
+
+VENV = Path("/opt/venv")
+BINDINGS = [
+    DiscoveredBinding(TRUNK_B, PN_2, "+14155550102"),
+    DiscoveredBinding(TRUNK_A, PN_1, "+14155550101"),
+    DiscoveredBinding(TRUNK_A, PN_3, "+442071838750"),
+]
+
+
+def names(bindings: list[DiscoveredBinding]) -> dict[str, str]:
+    return {entry.name: entry.binding.id for entry in assign_names(bindings)}
+
+
+def test_names_come_from_the_number_and_are_sorted() -> None:
+    entries = assign_names(BINDINGS)
+    assert [e.name for e in entries] == ["tpn-14155550101", "tpn-14155550102", "tpn-442071838750"]
+    assert [e.binding for e in entries] == [BINDINGS[1], BINDINGS[0], BINDINGS[2]]
+    assert assign_names(reversed(BINDINGS)) == entries  # input order does not matter
+
+
+def test_without_a_number_the_name_comes_from_the_sid() -> None:
+    assert names([DiscoveredBinding(TRUNK_A, PN_4)]) == {f"tpn-{PN_4.lower()}": f"{TRUNK_A}/{PN_4}"}
+
+
+def test_colliding_names_get_suffixes_from_their_own_sids() -> None:
+    same_number = [
+        DiscoveredBinding(TRUNK_A, PN_1, "+14155550101"),
+        DiscoveredBinding(TRUNK_B, PN_2, "+14155550101"),
+    ]
+    named = names(same_number)
+    assert named == {
+        f"tpn-14155550101-{PN_1[-8:]}": f"{TRUNK_A}/{PN_1}",
+        f"tpn-14155550101-{PN_2[-8:]}": f"{TRUNK_B}/{PN_2}",
+    }
+    # A neighbour coming or going never renames an entry that does not collide.
+    assert names([*same_number, BINDINGS[0]])["tpn-14155550102"] == BINDINGS[0].id
+    # The same number SID on two trunks (possible in a stale Terraform state): still unique.
+    same_sid = names([DiscoveredBinding(TRUNK_A, PN_1, "+1"), DiscoveredBinding(TRUNK_B, PN_1, "+1")])
+    assert len(same_sid) == 2
+    # An exact duplicate is one binding.
+    assert len(names([BINDINGS[0], BINDINGS[0]])) == 1
+
+
+def test_the_project_files(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    project = render_project(assign_names(BINDINGS), virtualenv=VENV, project_name="my bindings")
+    write_project(out, project)
+    assert sorted(p.name for p in out.iterdir()) == ["Pulumi.yaml", "__main__.py", DATA_FILE]
+    pulumi_yaml = yaml.safe_load((out / "Pulumi.yaml").read_text())
+    assert pulumi_yaml["name"] == "my bindings"
+    assert pulumi_yaml["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": str(VENV)},
+    }
+    assert pulumi_yaml["config"] == {"twilio:snapshotTtl": {"value": "300"}}
+    data = json.loads((out / DATA_FILE).read_text())
+    assert data["source"] == "account"
+    assert data["bindings"][0] == {
+        "name": "tpn-14155550101",
+        "id": f"{TRUNK_A}/{PN_1}",
+        "trunk_sid": TRUNK_A,
+        "phone_number_sid": PN_1,
+        "phone_number": "+14155550101",
+    }
+    main_py = (out / "__main__.py").read_text()
+    assert 'import_=entry["id"], protect=True' in main_py
+    compile(main_py, "__main__.py", "exec")
+
+
+def test_a_rerun_gives_identical_bytes_and_rewrites_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV))
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    again = render_project(assign_names(list(reversed(BINDINGS))), virtualenv=VENV)
+    assert write_project(out, again, force=True) == []
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+
+
+def test_a_non_empty_dir_needs_force_and_foreign_files_are_never_touched(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    project = render_project(assign_names(BINDINGS), virtualenv=VENV)
+    with pytest.raises(DiscoveryOutputError, match="not empty; use --force"):
+        write_project(out, project)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    write_project(out, project, force=True)
+    assert (out / "notes.txt").read_text() == "mine"
+
+    (out / "Pulumi.yaml").write_text("name: hand-written\n")
+    with pytest.raises(DiscoveryOutputError, match=r"Pulumi\.yaml exists and was not written by"):
+        write_project(out, project, force=True)
+    assert (out / "Pulumi.yaml").read_text() == "name: hand-written\n"
+
+    (out / "Pulumi.yaml").unlink()
+    (out / DATA_FILE).write_text('{"bindings": []}\n')
+    with pytest.raises(DiscoveryOutputError, match=r"bindings\.json exists and was not written by"):
+        write_project(out, project, force=True)
+    assert not (out / "Pulumi.yaml").exists()  # nothing is written when anything is refused
+
+
+def test_the_terraform_project_has_an_executable_handover_script(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    project = render_project(
+        assign_names(BINDINGS), virtualenv=VENV, terraform_addresses=["b.x[1]", 'a.y["k"]']
+    )
+    write_project(out, project)
+    script = out / HANDOVER_FILE
+    assert script.stat().st_mode & 0o111
+    lines = script.read_text().splitlines()
+    assert lines[-2:] == ["terraform state rm 'a.y[\"k\"]'", "terraform state rm 'b.x[1]'"]
+    assert json.loads((out / DATA_FILE).read_text())["source"] == "terraform"
+
+
+def test_the_generated_program_is_mypy_strict_clean(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(out / "__main__.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
