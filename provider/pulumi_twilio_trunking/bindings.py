@@ -14,18 +14,27 @@ window at the cost of one extra request per create.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .errors import BindingError
-from .snapshots import SnapshotCache
+from .errors import AlreadyBound, BindingError
+from .snapshots import Page, SnapshotCache
 from .twilio.client import TwilioClient
-from .twilio.errors import TwilioApiError
+from .twilio.errors import TwilioApiError, TwilioConnectionError
 from .twilio.models import IncomingPhoneNumber, TrunkPhoneNumber
 
 log = logging.getLogger("pulumi_twilio_trunking")
 
 _ACCOUNT_SCOPE = "account"
+# The cost rule's parameters (see ``snapshots``): calls of a wave before a list page may be read,
+# then list pages per further call at most. The account's numbers are usually many pages, each
+# slower to serve and parse than a direct lookup, and read while the other callers go on directly;
+# a trunk's bindings are a few pages at most, read at once while its other callers wait for them.
+NUMBERS_HEAD_START = 8
+NUMBERS_PAGES_PER_CALL = 0.25
+BINDINGS_HEAD_START = 1
+BINDINGS_PAGES_PER_CALL = 4.0
 # Statuses after which a failed POST cannot have bound the number, so no read-back is needed.
 _DEFINITE_FAILURES = frozenset({401, 403, 404, 429})
 
@@ -41,6 +50,25 @@ class NumberRef:
         return self.sid or self.e164 or "<no number>"
 
 
+@dataclass(frozen=True)
+class Bound:
+    """What ``bind`` did: the binding, and how (``created``, ``adopted`` or ``moved``)."""
+
+    binding: TrunkPhoneNumber
+    how: str
+
+
+def already_bound_message(trunk_sid: str, number: IncomingPhoneNumber) -> str:
+    pn = number.sid
+    return (
+        f"phone number {number.phone_number or pn} ({pn}) is already bound to trunk {trunk_sid}, not by this "
+        f"resource; refusing to share it. To take over that binding, set adopt=True on this resource or "
+        f'use ResourceOptions(import_="{trunk_sid}/{pn}"); after an interrupted `pulumi up`, run '
+        f"`TWILIO_TRUNKING_ADOPT_EXISTING=true pulumi up` once. If another resource or stack owns it, "
+        f"remove this declaration."
+    )
+
+
 def _e164_key(e164: str) -> str:
     return f"e164:{e164}"
 
@@ -50,18 +78,33 @@ class TrunkBindings:
 
     def __init__(self, client: TwilioClient, snapshot_ttl: float) -> None:
         self.client = client
-        self._numbers: SnapshotCache[IncomingPhoneNumber] = SnapshotCache(snapshot_ttl)
-        self._bindings: SnapshotCache[TrunkPhoneNumber] = SnapshotCache(snapshot_ttl)
+        # Lists or direct reads, by the cost rule of ``snapshots`` (parameters above).
+        self._numbers: SnapshotCache[IncomingPhoneNumber] = SnapshotCache(
+            snapshot_ttl,
+            head_start=NUMBERS_HEAD_START,
+            pages_per_call=NUMBERS_PAGES_PER_CALL,
+            wait_for_pages=False,
+        )
+        self._bindings: SnapshotCache[TrunkPhoneNumber] = SnapshotCache(
+            snapshot_ttl, head_start=BINDINGS_HEAD_START, pages_per_call=BINDINGS_PAGES_PER_CALL
+        )
 
     # numbers
 
-    def _load_numbers(self) -> Mapping[str, IncomingPhoneNumber]:
-        items: dict[str, IncomingPhoneNumber] = {}
-        for number in self.client.list_incoming_phone_numbers():
-            items[number.sid] = number
-            if number.phone_number:
-                items[_e164_key(number.phone_number)] = number
-        return items
+    def _number_pages(self) -> Iterator[Page[IncomingPhoneNumber]]:
+        for numbers, more in self.client.incoming_phone_number_pages():
+            items: dict[str, IncomingPhoneNumber] = {}
+            for full in numbers:
+                # Keep only what binding decisions read: 50,000 records take ~35 MB instead of ~65 MB.
+                number = IncomingPhoneNumber.model_construct(
+                    sid=full.sid,
+                    phone_number=full.phone_number,
+                    trunk_sid=sys.intern(full.trunk_sid) if full.trunk_sid else None,
+                )
+                items[number.sid] = number
+                if number.phone_number:
+                    items[_e164_key(number.phone_number)] = number
+            yield items, more
 
     def _fetch_number(self, ref: NumberRef) -> IncomingPhoneNumber | None:
         if ref.sid:
@@ -73,11 +116,11 @@ class TrunkBindings:
         """The account's number for ``ref``; ``fresh`` skips snapshots (for decisions that change state)."""
         number: IncomingPhoneNumber | None = None
         if not fresh:
-            snapshot = self._numbers.lookup(_ACCOUNT_SCOPE, self._load_numbers)
-            if snapshot is not None:
-                number = snapshot.get(ref.sid) if ref.sid else snapshot.get(_e164_key(ref.e164 or ""))
+            key = ref.sid or _e164_key(ref.e164 or "")
+            number = self._numbers.lookup(_ACCOUNT_SCOPE, key, self._number_pages).value
         if number is None:
-            # A snapshot miss may be a number bought after the snapshot was taken: ask Twilio.
+            # Not in the pages read so far, or a number bought after the snapshot was taken: ask Twilio
+            # (by SID, or filtered by PhoneNumber: one request either way).
             number = self._fetch_number(ref)
         if number is None:
             what = "phone number SID" if ref.sid else "phone number"
@@ -95,67 +138,121 @@ class TrunkBindings:
 
     # bindings
 
-    def _load_bindings(self, trunk_sid: str) -> Mapping[str, TrunkPhoneNumber]:
-        try:
-            return {b.sid: b for b in self.client.list_trunk_phone_numbers(trunk_sid) if b.sid}
-        except TwilioApiError as exc:
-            if exc.is_not_found:  # the trunk itself is gone, and with it every binding
-                return {}
-            raise
+    def _binding_pages(self, trunk_sid: str) -> Iterator[Page[TrunkPhoneNumber]]:
+        pages = self.client.trunk_phone_number_pages(trunk_sid)
+        while True:
+            try:
+                bindings, more = next(pages)
+            except StopIteration:
+                return
+            except TwilioApiError as exc:
+                if exc.is_not_found:  # the trunk itself is gone, and with it every binding
+                    yield {}, False
+                    return
+                raise
+            yield {b.sid: b for b in bindings if b.sid}, more
 
     def read(self, trunk_sid: str, phone_number_sid: str) -> TrunkPhoneNumber | None:
         """The binding as Twilio holds it, or None when the number is not on that trunk."""
-        snapshot = self._bindings.lookup(trunk_sid, lambda: self._load_bindings(trunk_sid))
-        if snapshot is not None:
-            return snapshot.get(phone_number_sid)
+        found = self._bindings.lookup(trunk_sid, phone_number_sid, lambda: self._binding_pages(trunk_sid))
+        if found.answered:
+            return found.value
         return self.client.fetch_trunk_phone_number(trunk_sid, phone_number_sid)
 
     def bind(
-        self, trunk_sid: str, ref: NumberRef, *, move_from_trunk_sid: str | None = None
-    ) -> TrunkPhoneNumber:
-        """Bind the number to the trunk, adopt a binding, or move it from ``move_from_trunk_sid``."""
+        self,
+        trunk_sid: str,
+        ref: NumberRef,
+        *,
+        move_from_trunk_sid: str | None = None,
+        adopt: bool = False,
+        claim: Callable[[str], None] | None = None,
+    ) -> Bound:
+        """Bind the number to the trunk, move it from ``move_from_trunk_sid``, or (``adopt``) take over
+        a binding that already exists. Without ``adopt``, an existing binding is refused.
+
+        ``claim(phone_number_sid)`` runs once the number is resolved and before anything is decided or
+        sent; it raises to stop a second resource of the same update from taking the same binding.
+        """
         number = self.resolve(ref)
-        if number.trunk_sid and number.trunk_sid != trunk_sid:
-            # Decisions that change state are never made on a snapshot.
+        if claim is not None:
+            claim(number.sid)
+        if number.trunk_sid and self._from_snapshot(ref, number):
+            # Decisions that change state (or refuse) are never made on a snapshot.
             number = self.resolve(ref, fresh=True)
         if number.trunk_sid == trunk_sid:
             # When snapshots disagree, the POST below settles it (binding, or reading the binding back).
             existing = self.read(trunk_sid, number.sid)
             if existing is not None:
+                if not adopt:
+                    raise AlreadyBound(already_bound_message(trunk_sid, number))
                 log.info("adopting existing binding of %s to %s", number.sid, trunk_sid)
-                return existing
+                return Bound(existing, "adopted")
         elif number.trunk_sid and number.trunk_sid == move_from_trunk_sid:
-            return self._move(number, number.trunk_sid, trunk_sid)
+            return Bound(self._move(number, number.trunk_sid, trunk_sid), "moved")
         elif number.trunk_sid:
             raise BindingError(
                 f"phone number {number.phone_number or number.sid} ({number.sid}) is bound to another trunk, "
                 f"{number.trunk_sid}; a number can be on one trunk only. Remove that binding first "
                 f"(or change this resource's trunk_sid in place so the provider moves it)"
             )
-        return self._post(trunk_sid, number)
+        return Bound(self._post(trunk_sid, number, adopt=adopt), "created")
 
-    def _post(self, trunk_sid: str, number: IncomingPhoneNumber) -> TrunkPhoneNumber:
+    def _from_snapshot(self, ref: NumberRef, number: IncomingPhoneNumber) -> bool:
+        """Whether ``resolve`` answered from a snapshot (so a decision needs a fresh read) rather than
+        from Twilio just now (reading again would be an identical request right after)."""
+        snapshot = self._numbers.peek(_ACCOUNT_SCOPE)
+        if snapshot is None:
+            return False
+        return snapshot.get(ref.sid or _e164_key(ref.e164 or "")) is number
+
+    def _post(self, trunk_sid: str, number: IncomingPhoneNumber, *, adopt: bool = False) -> TrunkPhoneNumber:
         try:
             binding = self.client.create_trunk_phone_number(trunk_sid, number.sid)
         except TwilioApiError as exc:
             if exc.status in _DEFINITE_FAILURES:
                 if exc.is_not_found:
-                    raise BindingError(
-                        f"trunk {trunk_sid} or phone number {number.sid} does not exist in account "
-                        f"{self.client.account_sid} (Twilio error {exc.code}: {exc.message})"
-                    ) from None
+                    raise BindingError(self._not_found_message(trunk_sid, number)) from None
                 raise
             # The POST may have been a retry of one that succeeded, or the number was bound meanwhile.
-            binding = self._settle_failed_post(trunk_sid, number, exc)
+            binding = self._settle_failed_post(trunk_sid, number, exc, adopt=adopt)
+        except TwilioConnectionError as exc:
+            # The answer was lost: the POST may have bound the number. Read back when Twilio answers.
+            try:
+                existing = self.client.fetch_trunk_phone_number(trunk_sid, number.sid)
+            except (TwilioApiError, TwilioConnectionError):
+                existing = None
+            if existing is None:
+                raise exc from None
+            binding = existing
         self._remember_binding(trunk_sid, number, binding)
         return binding
 
+    def _not_found_message(self, trunk_sid: str, number: IncomingPhoneNumber) -> str:
+        """Twilio answered 404 to the POST; the number was just resolved, so say which one is missing."""
+        try:
+            self.client.fetch_trunk(trunk_sid)
+        except TwilioApiError as exc:
+            if exc.is_not_found:
+                return (
+                    f"trunk {trunk_sid} does not exist in account {self.client.account_sid}: fix trunk_sid "
+                    f"(phone number {number.phone_number or number.sid} was found and is left unbound)"
+                )
+        return (
+            f"phone number {number.phone_number or number.sid} ({number.sid}) no longer exists in account "
+            f"{self.client.account_sid} (Twilio answered 404 to binding it to trunk {trunk_sid})"
+        )
+
     def _settle_failed_post(
-        self, trunk_sid: str, number: IncomingPhoneNumber, error: TwilioApiError
+        self, trunk_sid: str, number: IncomingPhoneNumber, error: TwilioApiError, *, adopt: bool = False
     ) -> TrunkPhoneNumber:
         existing = self.client.fetch_trunk_phone_number(trunk_sid, number.sid)
         if existing is not None:
-            return existing
+            # An earlier attempt of this very POST (or a 5xx answer) may have bound it: ours. A clear
+            # refusal of the first and only attempt means someone else bound it in between.
+            if adopt or error.attempts > 1 or error.status >= 500:
+                return existing
+            raise AlreadyBound(already_bound_message(trunk_sid, number)) from None
         current = self.client.fetch_incoming_phone_number(number.sid)
         if current is not None and current.trunk_sid and current.trunk_sid != trunk_sid:
             raise BindingError(
@@ -184,10 +281,10 @@ class TrunkBindings:
             raise
         self.unbind(from_trunk, number.sid)
         try:
-            return self._post(to_trunk, number)
+            return self._post(to_trunk, number, adopt=True)  # bound there now only by this move
         except Exception as exc:
             try:
-                self._post(from_trunk, number)
+                self._post(from_trunk, number, adopt=True)
             except Exception:
                 raise BindingError(
                     f"moving {number.sid} from {from_trunk} to {to_trunk} failed ({exc}) and restoring "

@@ -24,6 +24,10 @@ class BindingError(ProviderError):
     """A binding cannot be made as declared; the message says why and what to do."""
 
 
+class AlreadyBound(BindingError):
+    """The number is already on the trunk and this create did not put it there (nor opt in to adopt)."""
+
+
 class InvalidBindingInputs(ProviderError, ValueError):
     """A binding is declared with inputs that break a rule (raised before any API call)."""
 

@@ -46,6 +46,11 @@ TRUNK_PHONE_NUMBER_PROPERTIES: Final = (
 )
 OUTPUT_PROPERTIES: Final = (*TRUNK_PHONE_NUMBER_PROPERTIES, PHONE_NUMBER_SID)
 
+# Opt-in input: take over a binding that already exists on the trunk (otherwise create refuses it).
+ADOPT: Final = "adopt"
+# Output: how this resource came to hold its binding: "created", "adopted" or "imported".
+OWNERSHIP: Final = "ownership"
+
 # Internal output key (the engine hides "__" keys from policies): which form the number was
 # declared in, so refresh can hand back exactly the declared inputs.
 NUMBER_KEY: Final = "__number_key"

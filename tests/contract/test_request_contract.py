@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from pulumi_twilio_trunking.bindings import BindingError
+from pulumi_twilio_trunking.errors import ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.contract.conftest import API_KEY, API_SECRET, RecordingTransport, client_settings
 from tests.contract.openapi import check_request, find_operation, response_errors
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
@@ -31,9 +31,11 @@ CLIENT_OPERATIONS = {
     "fetch_trunk_phone_number": "FetchPhoneNumber",
     "delete_trunk_phone_number": "DeletePhoneNumber",
     "list_trunk_phone_numbers": "ListPhoneNumber",
+    "trunk_phone_number_pages": "ListPhoneNumber",
     "fetch_incoming_phone_number": "FetchIncomingPhoneNumber",
     "find_incoming_phone_number": "ListIncomingPhoneNumber",
     "list_incoming_phone_numbers": "ListIncomingPhoneNumber",
+    "incoming_phone_number_pages": "ListIncomingPhoneNumber",
 }
 """Every public API method of ``TwilioClient`` and the spec operation it must use."""
 
@@ -155,7 +157,7 @@ class TestProviderFlows:
         trunk, other, numbers = _seed(control)
         client.create_trunk_phone_number(trunk, numbers[0]["sid"])
         client.create_trunk_phone_number(other, numbers[1]["sid"])
-        _create(provider, trunk_sid=trunk, phone_number_sid=numbers[0]["sid"])  # adopts, no POST
+        _create(provider, trunk_sid=trunk, phone_number_sid=numbers[0]["sid"], adopt=True)  # no POST
         with pytest.raises(BindingError, match="bound to another trunk"):
             _create(provider, trunk_sid=trunk, phone_number=numbers[1]["phone_number"])
         with pytest.raises(BindingError, match="is not an incoming phone number"):
@@ -205,7 +207,7 @@ class TestProviderFlows:
         assert outs["trunk_sid"] == trunk
         # A 400 that did not bind: read back (binding, then number), then report the error.
         control.set_faults([{"kind": "status", "status": 400, "count": 1, "method": "POST"}])
-        with pytest.raises(TwilioApiError, match="HTTP 400"):
+        with pytest.raises(ProviderError, match="HTTP 400"):  # the provider's boundary: one line
             _create(provider, trunk_sid=trunk, phone_number=numbers[1]["phone_number"])
         seen = _checked(recorder)
         dropped = [e for e in recorder.exchanges if e.status is None]

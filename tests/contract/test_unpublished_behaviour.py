@@ -38,11 +38,11 @@ def answer(request: pytest.FixtureRequest, control: EmulatorControl) -> dict[str
     return changes
 
 
-def _seed(control: EmulatorControl) -> tuple[str, str, list[dict[str, Any]]]:
+def _seed(control: EmulatorControl, count: int = 4) -> tuple[str, str, list[dict[str, Any]]]:
     result = control.seed(
         {
             "trunks": [{"friendly_name": "main"}, {"friendly_name": "other"}],
-            "phone_numbers": [{"phone_number": f"+1415555{i:04d}"} for i in range(4)],
+            "phone_numbers": [{"phone_number": f"+1415555{i:04d}"} for i in range(count)],
         }
     )
     return result["trunks"][0]["sid"], result["trunks"][1]["sid"], result["phone_numbers"]
@@ -72,7 +72,7 @@ def _trunk_of(client: TwilioClient, sid: str) -> str | None:
 
 @pytest.mark.usefixtures("answer")
 class TestTheSameOutcomeWhateverTwilioAnswers:
-    def test_a_number_already_on_the_trunk_is_adopted_without_a_post(
+    def test_a_number_already_on_the_trunk_is_adopted_without_a_post_when_asked(
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, recorder: RecordingTransport
     ) -> None:
         trunk, _, numbers = _seed(control)
@@ -84,7 +84,7 @@ class TestTheSameOutcomeWhateverTwilioAnswers:
             }
         )
         recorder.exchanges.clear()
-        outs = _create(provider, trunk_sid=trunk, phone_number="+14155550000")
+        outs = _create(provider, trunk_sid=trunk, phone_number="+14155550000", adopt=True)
         assert outs["trunk_sid"] == trunk and _posts(recorder) == 0
 
     def test_a_number_on_another_trunk_is_refused_without_a_post(
@@ -138,14 +138,15 @@ def test_the_one_race_where_twilios_answer_shows(
     itself meets the already-bound number, and only Twilio's unpublished answer decides: an error
     becomes a clear BindingError (read back: bound by someone else, left there); a silent move
     would take the number.  Pinned here so a change on either side is seen; docs/fidelity.md."""
-    trunk, other, numbers = _seed(control)
-    _create(provider, trunk_sid=trunk, phone_number="+14155550000")  # first call of a wave
-    _create(provider, trunk_sid=trunk, phone_number="+14155550001")  # loads the account snapshot
-    client.create_trunk_phone_number(other, numbers[3]["sid"])  # out of band, after the snapshot
+    trunk, other, numbers = _seed(control, count=12)
+    # A wave long enough for the account snapshot to be read (the first calls go to Twilio directly).
+    for index in range(10):
+        _create(provider, trunk_sid=trunk, phone_number=f"+1415555{index:04d}")
+    client.create_trunk_phone_number(other, numbers[11]["sid"])  # out of band, after the snapshot
     if answer.get("bound_number_policy") == "move":
-        assert _create(provider, trunk_sid=trunk, phone_number="+14155550003")["trunk_sid"] == trunk
-        assert _trunk_of(client, numbers[3]["sid"]) == trunk
+        assert _create(provider, trunk_sid=trunk, phone_number="+14155550011")["trunk_sid"] == trunk
+        assert _trunk_of(client, numbers[11]["sid"]) == trunk
     else:
         with pytest.raises(BindingError, match=f"was bound to trunk {other} by someone else"):
-            _create(provider, trunk_sid=trunk, phone_number="+14155550003")
-        assert _trunk_of(client, numbers[3]["sid"]) == other
+            _create(provider, trunk_sid=trunk, phone_number="+14155550011")
+        assert _trunk_of(client, numbers[11]["sid"]) == other

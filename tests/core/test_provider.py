@@ -9,11 +9,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.errors import ConfigurationError
+from pulumi_twilio_trunking.errors import AlreadyBound, ConfigurationError, ProviderError
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from tests.core.conftest import TOKEN, Seeded, create_binding, stack_config
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
@@ -87,17 +86,82 @@ class TestCreate:
         assert outs["friendly_name"] == "two"
         assert _bound_trunk(client, sid) == seeded.trunk
 
-    def test_create_adopts_an_existing_binding(
+    def test_create_refuses_an_existing_binding_without_an_opt_in(
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, seeded: Seeded
     ) -> None:
         sid = seeded.numbers["+14155550101"]
         client.create_trunk_phone_number(seeded.trunk, sid)
         control.clear_requests()
-        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=sid)
+        with pytest.raises(AlreadyBound) as caught:
+            create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        message = str(caught.value)
+        assert "\n" not in message and seeded.trunk in message and sid in message
+        assert "adopt=True" in message and f'import_="{seeded.trunk}/{sid}"' in message
+        assert "TWILIO_TRUNKING_ADOPT_EXISTING=true" in message
+        # Cut at the provider method: only the frames above it (here: the test and its helper) remain.
+        assert len(caught.traceback) <= 3 and caught.value.__suppress_context__
+        assert not any(r["method"] == "POST" for r in control.requests()["requests"])
+
+    @pytest.mark.parametrize("how", ["input", "env"])
+    def test_create_adopts_an_existing_binding_when_asked(
+        self,
+        how: str,
+        provider: Provider,
+        client: TwilioClient,
+        control: EmulatorControl,
+        seeded: Seeded,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        sid = seeded.numbers["+14155550101"]
+        client.create_trunk_phone_number(seeded.trunk, sid)
+        control.clear_requests()
+        inputs: dict[str, object] = {"trunk_sid": seeded.trunk, "phone_number_sid": sid}
+        if how == "input":
+            inputs["adopt"] = True
+        else:
+            monkeypatch.setenv("TWILIO_TRUNKING_ADOPT_EXISTING", "true")
+        id_, outs = create_binding(provider, **inputs)
         assert id_ == f"{seeded.trunk}/{sid}"
-        assert outs["trunk_sid"] == seeded.trunk
+        assert outs["trunk_sid"] == seeded.trunk and outs["ownership"] == "adopted"
         assert not any(r["method"] == "POST" for r in control.requests()["requests"])
         assert [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk)] == [sid]
+        assert f"twilio-trunking: adopted existing binding {id_}" in capsys.readouterr().err
+
+    def test_twins_of_one_update_never_share_a_binding(
+        self, provider: Provider, client: TwilioClient, seeded: Seeded
+    ) -> None:
+        sid = seeded.numbers["+14155550102"]
+        _, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
+        assert outs["ownership"] == "created"
+        with pytest.raises(ProviderError, match="declared by two resources of this stack"):
+            create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=sid, adopt=True)
+        assert [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk)] == [sid]
+
+    def test_delete_leaves_a_binding_another_declaration_still_holds(
+        self, provider: Provider, client: TwilioClient, seeded: Seeded, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        # The next update is a new provider process: the twin that stays is diffed (no
+        # replacement), the removed one deleted.
+        provider = Provider(provider._bindings())
+        declared = {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"}
+        assert provider.diff(id_, outs, declared).replaces == []
+        provider.delete(id_, outs)
+        assert _bound_trunk(client, outs["sid"]) == seeded.trunk
+        assert f"left {id_} bound: another resource of this stack still declares" in capsys.readouterr().err
+
+    def test_import_of_a_binding_that_is_gone_says_what_to_do(
+        self, provider: Provider, seeded: Seeded
+    ) -> None:
+        sid = seeded.numbers["+14155550101"]
+        with pytest.raises(BindingError, match="remove the import_ option"):
+            create_binding(
+                provider,
+                trunk_sid=seeded.trunk,
+                phone_number_sid=sid,
+                __import_id=f"{seeded.trunk}/{sid}",
+            )
 
     def test_create_refuses_a_number_bound_elsewhere(
         self, provider: Provider, client: TwilioClient, seeded: Seeded
@@ -112,7 +176,7 @@ class TestCreate:
     def test_unknown_number_and_trunk_fail_clearly(self, provider: Provider, seeded: Seeded) -> None:
         with pytest.raises(BindingError, match=r"\+14155550199 is not an incoming phone number"):
             create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550199")
-        with pytest.raises(BindingError, match="does not exist"):
+        with pytest.raises(BindingError, match=r"^trunk TK9+ does not exist in account .*fix trunk_sid"):
             create_binding(provider, trunk_sid="TK" + "9" * 32, phone_number="+14155550101")
 
     def test_lost_post_response_ends_bound_once(
@@ -284,6 +348,6 @@ def test_errors_never_contain_the_token(
     provider = Provider()
     provider.configure(ConfigureRequest(Config(stack_config(emulator, **{"twilio:maxAttempts": "3"}), "p")))
     control.set_faults([{"kind": "status", "status": 503, "rate": 1.0}])
-    with pytest.raises(TwilioApiError) as caught:
+    with pytest.raises(ProviderError, match="HTTP 503") as caught:
         create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value.__dict__)

@@ -2,8 +2,11 @@
 
 What works, and what does not and why (Pulumi CLI v3.274.1, Python SDK 3.272):
 
-1. **Declaring it** (recommended). ``up`` creates the resource; the provider's create finds the number
-   already on that trunk and adopts the binding: no POST, no error, no duplicate.
+1. **Declaring it** is refused (one owner per binding): the create finds the number already on that
+   trunk and fails in one line naming the trunk, the number and the opt-ins; nothing is posted. With
+   ``adopt=True`` on the resource, or once with ``TWILIO_TRUNKING_ADOPT_EXISTING=true`` in the
+   environment (the recovery switch), the create adopts the binding instead: no POST, no duplicate,
+   and ``up`` prints ``twilio-trunking: adopted existing binding TK…/PN…``.
 
 2. **``pulumi.ResourceOptions(import_="TK…/PN…")``** works, through the package rather than the engine.
    For an import, the engine calls the provider's ``Read`` with the id only: no inputs, no state
@@ -96,7 +99,9 @@ def _posts(project_log: list[dict[str, object]]) -> list[object]:
     return [e["path"] for e in project_log if e["method"] == "POST"]
 
 
-def test_declaring_an_existing_binding_adopts_it(make_project: ProjectFactory, twilio_api: TwilioApi) -> None:
+def test_declaring_an_existing_binding_is_refused_unless_adopted(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
     project = make_project(BINDINGS_PROGRAM)
     declared = numbers(2)
     existing, _ = declared
@@ -106,11 +111,21 @@ def test_declaring_an_existing_binding_adopts_it(make_project: ProjectFactory, t
     project.configure()
     project.declare(trunk, declared)
 
+    refused = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert f"is already bound to trunk {trunk}, not by this resource" in " ".join(output.split())
+    assert "TWILIO_TRUNKING_ADOPT_EXISTING=true" in output
+
+    # The one-off switch (as in the recovery recipe) adopts it, visibly.
     project.emulator.control.clear_requests()
-    project.pulumi.run("up", "--yes", "--skip-preview")
+    adopted = project.pulumi.run(
+        "up", "--yes", "--skip-preview", env={"TWILIO_TRUNKING_ADOPT_EXISTING": "true"}
+    )
+    assert f"twilio-trunking: adopted existing binding {trunk}/{seeded.numbers[existing]}" in adopted.stdout
     project.assert_converged(seeded, trunk, declared)
-    # Exactly one POST: for the number that was not bound yet. The existing binding was adopted.
-    assert _posts(project.emulator.control.requests()["requests"]) == [f"/v1/Trunks/{trunk}/PhoneNumbers"]
+    # No POST: the other number was bound by the refused run; the existing binding was adopted.
+    assert _posts(project.emulator.control.requests()["requests"]) == []
     assert sorted(twilio_api.trunk_numbers(trunk)) == sorted(seeded.numbers.values())
     assert project.pulumi.outputs()["bindings"][existing] == {"sid": seeded.numbers[existing], "trunk": trunk}
 

@@ -15,15 +15,17 @@ exist. What the engine (v3.274.1, local ``file://`` backend) does, as these test
      locked by 1 lock(s)" until ``pulumi cancel --yes`` removes it;
   2. the engine's plugins (language host, dynamic provider) run in process groups of their own, so a
      SIGKILL of the CLI does not reach them; they linger until killed (the test ends them by pid);
-  3. pending creates: ``up`` alone converges Twilio *and* the resources (it warns about the pending
-     operations and runs those creates again, which is safe: create adopts a binding that exists), but
-     it leaves the ``pending_operations`` entries in the state, and every later update warns again.
-     ``pulumi refresh --clear-pending-creates --yes`` drops them (non-interactively; a plain
-     ``refresh`` only offers to in interactive mode). ``--import-pending-creates URN TK…/PN…`` would
-     also do, since ids are deterministic, but clearing is enough because the next ``up`` adopts.
+  3. pending creates: some of them may have bound their number (an *orphan*: bound in Twilio, not in
+     the state). A create never takes over a binding it did not make (one owner per binding), so a
+     plain ``up`` refuses each orphan, naming ``TWILIO_TRUNKING_ADOPT_EXISTING``; it binds nothing
+     twice. ``pulumi refresh --clear-pending-creates --yes`` drops the ``pending_operations`` entries
+     (non-interactively; a plain ``refresh`` only offers to in interactive mode), and the next ``up``,
+     run once with ``TWILIO_TRUNKING_ADOPT_EXISTING=true``, redoes those creates and adopts exactly the
+     orphans (``--import-pending-creates URN TK…/PN…`` would also do, since ids are deterministic).
 
-  So the recipe after a killed ``up`` is: ``pulumi cancel --yes``, ``pulumi refresh
-  --clear-pending-creates --yes``, ``pulumi up --yes``.
+  So the recipe after a killed ``up`` is (README, "When `pulumi up` is interrupted"): ``pulumi cancel
+  --yes``, ``pulumi refresh --clear-pending-creates --yes``, ``TWILIO_TRUNKING_ADOPT_EXISTING=true
+  pulumi up --yes`` once. It converges with no duplicate binding and no manual state edit.
 
   One more hazard, of the local ``file://`` backend only: the CLI saves a checkpoint after every step,
   and gocloud's fileblob writes each blob atomically (temp file, rename) but its ``<blob>.attrs``
@@ -36,13 +38,15 @@ exist. What the engine (v3.274.1, local ``file://`` backend) does, as these test
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 
 import pytest
 
+from pulumi_twilio_trunking.ownership import ADOPT_EXISTING_ENV
 from pulumi_twilio_trunking.testing.pulumi_cli import descendant_pids
-from tests.e2e.conftest import BINDINGS_PROGRAM, Project, ProjectFactory, Seeded, numbers
+from tests.e2e.conftest import BINDINGS_PROGRAM, Project, ProjectFactory, Seeded, TwilioApi, numbers
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the engine's plugins via /proc")
 
@@ -131,7 +135,23 @@ def test_sigint_cancels_gracefully_and_the_next_up_converges(make_project: Proje
     assert project.pulumi.pending_operations() == []
 
 
-def test_sigkill_then_cancel_refresh_and_up_converge(make_project: ProjectFactory) -> None:
+def _orphans(project: Project, trunk: str) -> set[str]:
+    """Numbers bound to ``trunk`` in Twilio that no binding of the state holds."""
+    in_state = {r["id"].split("/")[1] for r in project.bindings_in_state().values()}
+    return {sid for sid, t in project.bound().items() if t == trunk} - in_state
+
+
+def _assert_no_duplicate(project: Project, api: TwilioApi, trunk: str) -> None:
+    """Each number is on the trunk once, and held by one resource of the state once."""
+    listed = api.trunk_numbers(trunk)
+    assert len(listed) == len(set(listed))
+    ids = [r["id"] for r in project.bindings_in_state().values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_sigkill_leaves_a_lock_and_pending_creates_and_plain_up_never_shares(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
     project, seeded, declared = _setup(make_project)
     trunk = seeded.trunks[0]
 
@@ -149,22 +169,33 @@ def test_sigkill_then_cancel_refresh_and_up_converge(make_project: ProjectFactor
     pending = project.pulumi.pending_operations()
     assert pending, "a create was in flight when the CLI was killed"
     assert {op["type"] for op in pending} == {"creating"}
+    orphans = _orphans(project, trunk)
 
-    # `up` alone converges Twilio and the resources, but keeps the pending operations in the state.
-    up = project.pulumi.run("up", "--yes", "--skip-preview")
-    assert "pending operations" in up.stdout + up.stderr
-    project.assert_converged(seeded, trunk, declared)
-    assert len(project.pulumi.pending_operations()) == len(pending)
+    # A plain `up` (skipping the recipe) binds the rest but refuses every orphan: never two owners.
+    up = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    output = " ".join((up.stdout + up.stderr).split())
+    if orphans:
+        assert up.returncode != 0
+        assert "TWILIO_TRUNKING_ADOPT_EXISTING=true" in output
+        for sid in orphans:
+            assert f"({sid}) is already bound to trunk {trunk}, not by this resource" in output
+    else:  # every create in flight was killed before its POST reached Twilio
+        assert up.returncode == 0, output
+    assert _orphans(project, trunk) == orphans
+    _assert_no_duplicate(project, twilio_api, trunk)
 
-    # refresh --clear-pending-creates drops them, and changes nothing else.
+    # The recipe from here: clear the pending creates, then adopt once.
     project.pulumi.run("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
     assert project.pulumi.pending_operations() == []
+    project.pulumi.run("up", "--yes", "--skip-preview", env={ADOPT_EXISTING_ENV: "true"})
     project.assert_converged(seeded, trunk, declared)
+    _assert_no_duplicate(project, twilio_api, trunk)
     project.pulumi.run("preview", "--expect-no-changes")
 
 
-def test_sigkill_recipe_cancel_refresh_up(make_project: ProjectFactory) -> None:
-    """The documented order: cancel, refresh --clear-pending-creates, then up."""
+def test_sigkill_recipe_cancel_refresh_up(make_project: ProjectFactory, twilio_api: TwilioApi) -> None:
+    """The documented recipe: cancel, refresh --clear-pending-creates, then one up with
+    TWILIO_TRUNKING_ADOPT_EXISTING=true, which adopts exactly the orphans and binds the rest."""
     project, seeded, declared = _setup(make_project)
     trunk = seeded.trunks[0]
     _, plugins = _start_up_and_interrupt(project, seeded, signal.SIGKILL)
@@ -174,6 +205,17 @@ def test_sigkill_recipe_cancel_refresh_up(make_project: ProjectFactory) -> None:
     project.pulumi.run("cancel", "--yes")
     project.pulumi.run("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
     assert project.pulumi.pending_operations() == []
-    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    orphans = _orphans(project, trunk)
+    held_before = len(project.bindings_in_state())
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--yes", "--skip-preview", env={ADOPT_EXISTING_ENV: "true"})
     assert "pending operations" not in up.stdout + up.stderr
+    adopted = set(re.findall(rf"adopted existing binding {trunk}/(PN[0-9a-f]{{32}})", up.stdout))
+    assert adopted == orphans, up.stdout
     project.assert_converged(seeded, trunk, declared)
+    _assert_no_duplicate(project, twilio_api, trunk)
+    # One POST per number that was not bound yet; none for an orphan or a binding in the state.
+    posted = [e for e in project.emulator.control.requests()["requests"] if e["method"] == "POST"]
+    assert len(posted) == COUNT - held_before - len(orphans)
+    # Later commands are plain: no switch, no warning, no change.
+    project.pulumi.run("preview", "--expect-no-changes")

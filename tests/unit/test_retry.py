@@ -7,11 +7,11 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.twilio.secret import Secret
-from pulumi_twilio_trunking.twilio.settings import ClientSettings, RetryPolicy
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError, TwilioConnectionError
 from pulumi_twilio_trunking.twilio.retry import retry_after_seconds
+from pulumi_twilio_trunking.twilio.secret import Secret
+from pulumi_twilio_trunking.twilio.settings import ClientSettings, RetryPolicy
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "retry-test-token-77"

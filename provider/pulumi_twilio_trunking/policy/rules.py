@@ -227,9 +227,11 @@ def validate_single_binding_per_number(args: StackValidationArgs, report_violati
             report_violation(
                 f"{duplicate.describe()} binds phone number {number}, which is already bound by "
                 f"{others}. Twilio associates a number with at most one trunk, so the bindings "
-                f"would fight over it. Keep a single binding for this number: delete "
-                f"'{duplicate.name}' (or '{first.name}'); to move the number to another trunk, "
-                f"change trunk_sid on the remaining binding instead of declaring a second one.",
+                f"would fight over it. Keep a single binding for this number without unbinding it: "
+                f"if '{duplicate.name}' is not in the stack's state yet, remove its declaration; if "
+                f"it is, first run `pulumi state delete {duplicate.urn}` (forgets it, leaves the "
+                f"number bound), then remove its declaration (keep '{first.name}'). To move the "
+                f"number to another trunk, change trunk_sid on the remaining binding instead.",
                 duplicate.urn,
             )
 
@@ -248,8 +250,10 @@ def single_binding_per_number_policy(
         severity=Severity.HIGH,
         tags=list(_TAGS),
         remediation_steps=(
-            "Remove all but one binding of the number. To move a number to another trunk, change "
-            "trunk_sid on its existing binding."
+            "Keep one binding of the number. Remove a duplicate's declaration; if the duplicate is "
+            "already in the stack's state, run `pulumi state delete <its urn>` first so that removing "
+            "it does not unbind the number. To move a number to another trunk, change trunk_sid on "
+            "its existing binding."
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
@@ -83,9 +84,16 @@ class TwilioClient:
     def list_trunk_phone_numbers(
         self, trunk_sid: str, page_size: int = MAX_PAGE_SIZE
     ) -> Iterator[TrunkPhoneNumber]:
+        for page, _more in self.trunk_phone_number_pages(trunk_sid, page_size):
+            yield from page
+
+    def trunk_phone_number_pages(
+        self, trunk_sid: str, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[tuple[list[TrunkPhoneNumber], bool]]:
+        """The trunk's bindings one page (one request) at a time, each with "more pages follow"."""
         url = f"{self._trunk_url(trunk_sid)}/PhoneNumbers"
-        for item in self._v1_pages(url, {"PageSize": str(page_size)}):
-            yield TrunkPhoneNumber.model_validate(item)
+        for items, more in self._v1_page_lists(url, {"PageSize": str(page_size)}):
+            yield [TrunkPhoneNumber.model_validate(item) for item in items], more
 
     # API 2010-04-01
 
@@ -109,8 +117,16 @@ class TwilioClient:
         return None
 
     def list_incoming_phone_numbers(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[IncomingPhoneNumber]:
-        for item in self._v2010_pages(f"{self._incoming_url()}.json", {"PageSize": str(page_size)}):
-            yield IncomingPhoneNumber.model_validate(item)
+        for page, _more in self.incoming_phone_number_pages(page_size):
+            yield from page
+
+    def incoming_phone_number_pages(
+        self, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[tuple[list[IncomingPhoneNumber], bool]]:
+        """The account's numbers one page (one request) at a time, each with "more pages follow"."""
+        url = f"{self._incoming_url()}.json"
+        for items, more in self._v2010_page_lists(url, {"PageSize": str(page_size)}):
+            yield [IncomingPhoneNumber.model_validate(item) for item in items], more
 
     # plumbing
 
@@ -124,20 +140,33 @@ class TwilioClient:
         return f"{self.endpoints.api}/2010-04-01/Accounts/{_segment(self.account_sid)}/IncomingPhoneNumbers"
 
     def _v1_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        for items, _more in self._v1_page_lists(url, params):
+            yield from items
+
+    def _v1_page_lists(
+        self, url: str, params: Mapping[str, str]
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+        # Each page is requested only when the consumer asks for it: a caller may stop early.
         page: dict[str, Any] = self._json("GET", url, params=params)
         while True:
             meta = page.get("meta") or {}
-            yield from page.get(meta.get("key") or "", [])
             next_url = meta.get("next_page_url")
+            yield list(page.get(meta.get("key") or "", [])), bool(next_url)
             if not next_url:
                 return
             page = self._json("GET", self._same_origin(next_url, self.endpoints.trunking))
 
     def _v2010_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        for items, _more in self._v2010_page_lists(url, params):
+            yield from items
+
+    def _v2010_page_lists(
+        self, url: str, params: Mapping[str, str]
+    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         page: dict[str, Any] = self._json("GET", url, params=params)
         while True:
-            yield from page.get("incoming_phone_numbers", [])
             next_uri = page.get("next_page_uri")
+            yield list(page.get("incoming_phone_numbers", [])), bool(next_uri)
             if not next_uri:
                 return
             page = self._json("GET", self._same_origin(next_uri, self.endpoints.api))
@@ -177,20 +206,28 @@ class TwilioClient:
         params: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        attempts, started = 0, time.monotonic()
         try:
             for attempt in retrying(self._settings.retry):
                 with attempt:
+                    attempts += 1
                     response = self._http.request(method, url, params=params, data=data)
                     if response.status_code in RETRYABLE_STATUS:
                         raise RetryableResponse(response)
         except RetryableResponse as exc:
-            raise _api_error(exc.response) from None
+            raise _api_error(exc.response, attempts) from None
         except httpx.TransportError as exc:
+            parts = urlsplit(url)
+            # Host and path only: never the user info or the query of the URL.
             raise TwilioConnectionError(
-                f"Twilio {method} {urlsplit(url).path} failed after retries: {type(exc).__name__}: {exc}"
+                f"cannot reach Twilio at {parts.scheme}://{parts.hostname}"
+                f"{f':{parts.port}' if parts.port else ''} ({method} {parts.path}): "
+                f"{type(exc).__name__}: {exc}; gave up after {attempts} attempt"
+                f"{'s' if attempts != 1 else ''} over {time.monotonic() - started:.1f} s",
+                attempts=attempts,
             ) from None
         if response.is_error:
-            raise _api_error(response)
+            raise _api_error(response, attempts)
         return response
 
 
@@ -206,7 +243,7 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _api_error(response: httpx.Response) -> TwilioApiError:
+def _api_error(response: httpx.Response, attempts: int = 1) -> TwilioApiError:
     status = response.status_code
     try:
         body = response.json()
@@ -223,4 +260,5 @@ def _api_error(response: httpx.Response) -> TwilioApiError:
         method=response.request.method,
         path=response.request.url.path,
         details=body.get("details"),
+        attempts=attempts,
     )

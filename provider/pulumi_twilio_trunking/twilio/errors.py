@@ -22,8 +22,11 @@ class TwilioApiError(TwilioError):
         method: str,
         path: str,
         details: Any = None,
+        attempts: int = 1,
     ) -> None:
         self.status = status
+        # How many times the request was sent: above 1, an earlier attempt may have taken effect.
+        self.attempts = attempts
         self.code = code
         self.message = message
         self.more_info = more_info
@@ -40,6 +43,10 @@ class TwilioApiError(TwilioError):
 
 class TwilioConnectionError(TwilioError):
     """Twilio could not be reached (or the connection broke) on every attempt."""
+
+    def __init__(self, message: str, *, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.attempts = attempts
 
 
 class InvalidEndpoint(TwilioError):

@@ -63,10 +63,44 @@ class _BackoffHonouringRetryAfter:
         return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
+# A back-off at least this long is shown in the output of `pulumi up` (shorter ones only in the log).
+VISIBLE_WAIT_SECONDS = 2.0
+
+
+def _describe_failure(exc: BaseException | None) -> tuple[str, str]:
+    """What failed (``POST /v1/...``) and how (``HTTP 429``, ``ConnectError``), without credentials."""
+    if isinstance(exc, RetryableResponse):
+        answered = exc.response.request
+        return f"{answered.method} {answered.url.path}", f"HTTP {exc.response.status_code}"
+    request: httpx.Request | None
+    try:
+        request = exc.request if isinstance(exc, httpx.RequestError) else None
+    except RuntimeError:  # an httpx error raised outside a client has no request
+        request = None
+    if request is None:
+        return "", type(exc).__name__ if exc else "failure"
+    port = f":{request.url.port}" if request.url.port else ""
+    what = f"{request.method} {request.url.scheme}://{request.url.host}{port}{request.url.path}"
+    return what, type(exc).__name__ if exc else "failure"
+
+
 def _log_retry(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
     wait = state.next_action.sleep if state.next_action else 0.0
-    log.info("retrying Twilio request after %s (attempt %d, waiting %.2fs)", exc, state.attempt_number, wait)
+    what, how = _describe_failure(exc)
+    # Connection failures are always shown (nothing else would say why `up` is slow); throttling and
+    # 5xx answers only when the wait is long enough to be noticed. The provider shows this logger's
+    # warnings in the output of the Pulumi command; info stays in the log.
+    visible = wait >= VISIBLE_WAIT_SECONDS or not isinstance(exc, RetryableResponse)
+    log.log(
+        logging.WARNING if visible else logging.INFO,
+        "Twilio %s failed (%s%s, attempt %d); retrying in %.1f s",
+        what,
+        how,
+        ", rate limited" if how == "HTTP 429" else "",
+        state.attempt_number,
+        wait,
+    )
 
 
 def retrying(policy: RetryPolicy) -> Retrying:
