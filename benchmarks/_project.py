@@ -6,12 +6,18 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_twilio_trunking.properties import RESOURCE_TYPE
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, find_pulumi, write_python_project
+from pulumi_twilio_trunking.testing.pulumi_cli import (
+    LocalPulumi,
+    descendant_pids,
+    find_pulumi,
+    write_python_project,
+)
 from twilio_trunking_emulator import EmulatorProcess
 
 from ._common import TOKEN, VENV
@@ -25,14 +31,30 @@ import pulumi
 from pulumi_twilio_trunking import TrunkPhoneNumberAssociation
 
 declared = json.loads((Path(__file__).parent / "numbers.json").read_text())
-for index, number in enumerate(declared["numbers"]):
-    TrunkPhoneNumberAssociation(f"n{index}", trunk_sid=declared["trunk"], phone_number=number)
-pulumi.export("count", len(declared["numbers"]))
+# Either one trunk and E.164 numbers, or bindings: {"trunk_sid", "phone_number" | "phone_number_sid"}.
+bindings = declared.get("bindings") or [
+    {"trunk_sid": declared["trunk"], "phone_number": number} for number in declared["numbers"]
+]
+for index, binding in enumerate(bindings):
+    TrunkPhoneNumberAssociation(f"n{index}", **binding)
+pulumi.export("count", len(bindings))
 """
 
 _SUMMARY_LINE = re.compile(
     r"^\s+(?:[-+~]+\s+)?(\d+) (created|updated|deleted|unchanged|replaced|failed|errored)\b", re.MULTILINE
 )
+
+
+def _provider_hwm_kib(pid: int) -> int:
+    try:
+        if b"pulumi.dynamic" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return 0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def pulumi_version() -> str:
@@ -80,6 +102,38 @@ class Project:
         (self.pulumi.project_dir / "numbers.json").write_text(
             json.dumps({"trunk": trunk, "numbers": numbers})
         )
+
+    def declare_bindings(self, bindings: list[dict[str, str]]) -> None:
+        (self.pulumi.project_dir / "numbers.json").write_text(json.dumps({"bindings": bindings}))
+
+    def run_watched(self, *args: str) -> tuple[Run, int]:
+        """Run a command like :meth:`run` and poll the provider process's peak RSS (VmHWM, KiB).
+
+        The dynamic provider (``python -m pulumi.dynamic``) is a descendant of the CLI; its
+        ``/proc/<pid>/status`` VmHWM is the kernel's own high-water mark of its resident set, read
+        every 50 ms until it exits, so the last reading is its peak.
+        """
+        started = time.perf_counter()
+        process = self.pulumi.start(*args, "--yes", "--skip-preview")
+        peak = [0]
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.wait(0.05):
+                for pid in descendant_pids(process.pid):
+                    peak[0] = max(peak[0], _provider_hwm_kib(pid))
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        try:
+            stdout, _ = process.communicate(timeout=1800)
+        finally:
+            done.set()
+            poller.join()
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            raise RuntimeError(f"pulumi {' '.join(args)} failed ({process.returncode}):\n{stdout[-3000:]}")
+        return Run(seconds, stdout or "", process.returncode), peak[0]
 
     def run(self, *args: str, check: bool = True) -> Run:
         started = time.perf_counter()

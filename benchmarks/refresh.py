@@ -86,8 +86,11 @@ def _cli_refresh(
     control = emulator.control
     control.set_latency(0)
     project.pulumi.extra_env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+    # The numbers are seeded bound: the set-up up takes those bindings over (adopts them).
+    project.pulumi.extra_env["TWILIO_TRUNKING_ADOPT_EXISTING"] = "true"
     setup = project.up()
     del project.pulumi.extra_env["PULUMI_SKIP_CHECKPOINTS"]
+    del project.pulumi.extra_env["TWILIO_TRUNKING_ADOPT_EXISTING"]
     say(f"    setup up took {secs(setup.seconds)} ({setup.summary()})")
     control.set_latency(LATENCY_MS)
     control.clear_requests()

@@ -10,9 +10,11 @@ Every up runs with ``--skip-preview``: the update alone is timed.
   is one round trip per binding, four at a time (the provider host runs at most four calls), on
   top of what the engine needs anyway for the same program.
 
-Diagnostic (full runs only, context keys): each repetition also times the creating up with
-``PULUMI_SKIP_CHECKPOINTS=true``. Otherwise the file backend rewrites the whole state file before
-and after every created resource: work that grows with the stack, is the same for any provider, and
+``up_200_provider_efficiency`` (the provider's own figure, goal >= 0.9): the same bound over the
+creating up timed with ``PULUMI_SKIP_CHECKPOINTS=true`` (each repetition, ``--quick`` too); also kept
+as ``up_200_efficiency_without_checkpoints``, with ``up_200_checkpoint_share`` the engine's share.
+With checkpoints, the file backend rewrites the whole state file before and after every created
+resource: work that grows with the stack, is the same for any provider, and
 that no provider can avoid. Comparing the two separates the engine's checkpoint cost from the
 provider's own.
 """
@@ -28,6 +30,7 @@ LATENCY_MS = 50.0
 HOST_CONCURRENCY = 4
 GOAL_REQUESTS = 1.1
 GOAL_EFFICIENCY = 0.75
+GOAL_PROVIDER_EFFICIENCY = 0.9
 
 
 def _bound(project: Project, trunk: str) -> set[str]:
@@ -65,9 +68,8 @@ def run(options: Options) -> dict[str, Any]:
         requests: list[int] = []
         counts: dict[str, int] = {}
         for rep in range(reps):
-            if not options.quick:
-                unchecked.append(_up_without_checkpoints(project, trunk, count))
-                say(f"  rep {rep + 1}: up without checkpoints (diagnostic) {secs(unchecked[-1])}")
+            unchecked.append(_up_without_checkpoints(project, trunk, count))
+            say(f"  rep {rep + 1}: up without checkpoints (the provider's figure) {secs(unchecked[-1])}")
             control.set_latency(LATENCY_MS)
             control.clear_requests()
             up = project.up()
@@ -114,12 +116,17 @@ def run(options: Options) -> dict[str, Any]:
         ],
         "up_200_requests": requests,
     }
-    if unchecked:
-        unchecked_efficiency = lower / median(unchecked)
-        say(
-            f"  diagnostic: the same up without the engine's checkpoint writes {secs(median(unchecked))}"
-            f" -> efficiency {unchecked_efficiency:.3f}"
-        )
-        results["up_200_efficiency_without_checkpoints"] = round(unchecked_efficiency, 4)
-        results["up_200_without_checkpoints_seconds"] = [round(x, 2) for x in unchecked]
+    unchecked_efficiency = lower / median(unchecked)
+    # The engine's share: what the file backend's checkpoint writes add to the creating up.
+    engine_share = max(0.0, median(ups) - median(unchecked)) / median(ups)
+    say(
+        f"  provider: the same up without the engine's checkpoint writes {secs(median(unchecked))}"
+        f" -> up_200_provider_efficiency {unchecked_efficiency:.3f}"
+        f" ({goal(unchecked_efficiency >= GOAL_PROVIDER_EFFICIENCY)} >= {GOAL_PROVIDER_EFFICIENCY});"
+        f" checkpoint writes are {engine_share:.0%} of the creating up"
+    )
+    results["up_200_provider_efficiency"] = round(unchecked_efficiency, 4)
+    results["up_200_efficiency_without_checkpoints"] = round(unchecked_efficiency, 4)
+    results["up_200_without_checkpoints_seconds"] = [round(x, 2) for x in unchecked]
+    results["up_200_checkpoint_share"] = round(engine_share, 3)
     return results
