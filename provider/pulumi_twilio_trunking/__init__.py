@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import BindingError, ConfigurationError, InvalidBindingInputs, ProviderError
+    from .exclusive import EXCLUSIVE_RESOURCE_TYPE, ExclusiveTrunk, ExclusiveTrunkProvider
     from .properties import RESOURCE_TYPE
     from .provider import TrunkPhoneNumberAssociationProvider
     from .resource import TrunkPhoneNumberAssociation, TrunkPhoneNumberAssociationArgs
@@ -25,6 +26,9 @@ _EXPORTS = {
     "RESOURCE_TYPE": ".properties",
     "BindingError": ".errors",
     "ConfigurationError": ".errors",
+    "EXCLUSIVE_RESOURCE_TYPE": ".exclusive",
+    "ExclusiveTrunk": ".exclusive",
+    "ExclusiveTrunkProvider": ".exclusive",
     "InvalidBindingInputs": ".errors",
     "ProviderError": ".errors",
     "TrunkPhoneNumberAssociation": ".resource",
@@ -33,9 +37,12 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "EXCLUSIVE_RESOURCE_TYPE",
     "RESOURCE_TYPE",
     "BindingError",
     "ConfigurationError",
+    "ExclusiveTrunk",
+    "ExclusiveTrunkProvider",
     "InvalidBindingInputs",
     "ProviderError",
     "TrunkPhoneNumberAssociation",

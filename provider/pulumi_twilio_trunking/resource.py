@@ -11,9 +11,12 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .errors import InvalidBindingInputs
+from .exclusive import register_association
 from .properties import (
+    ADOPT,
     IMPORT_ID,
     OUTPUT_PROPERTIES,
+    OWNERSHIP,
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
     RESOURCE_MODULE,
@@ -32,6 +35,7 @@ class TrunkPhoneNumberAssociationArgs:
     trunk_sid: pulumi.Input[str]
     phone_number_sid: pulumi.Input[str] | None = None
     phone_number: pulumi.Input[str] | None = None
+    adopt: pulumi.Input[bool] | None = None
 
 
 def _is_deferred(value: Any) -> bool:
@@ -73,6 +77,8 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
     voice_fallback_url: pulumi.Output[str | None]
     voice_method: pulumi.Output[str | None]
     voice_url: pulumi.Output[str | None]
+    ownership: pulumi.Output[str]
+    """How this resource came to hold its binding: ``created``, ``adopted`` or ``imported``."""
 
     def __init__(
         self,
@@ -83,7 +89,10 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
         trunk_sid: pulumi.Input[str] | None = None,
         phone_number_sid: pulumi.Input[str] | None = None,
         phone_number: pulumi.Input[str] | None = None,
+        adopt: pulumi.Input[bool] | None = None,
     ) -> None:
+        """``adopt=True``: take over the binding if the number is already on this trunk (otherwise
+        create refuses it, so that two declarations never share one binding unknowingly)."""
         if args is not None:
             if trunk_sid is not None or phone_number_sid is not None or phone_number is not None:
                 raise TypeError("pass either args or keyword inputs to TrunkPhoneNumberAssociation, not both")
@@ -92,6 +101,7 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
                 args.phone_number_sid,
                 args.phone_number,
             )
+            adopt = args.adopt if adopt is None else adopt
         inputs: dict[str, Any] = {
             TRUNK_SID: trunk_sid,
             PHONE_NUMBER_SID: phone_number_sid,
@@ -101,13 +111,18 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
         if problems:
             raise InvalidBindingInputs(resource_name, problems)
         props: dict[str, Any] = {name: None for name in OUTPUT_PROPERTIES}
+        props[OWNERSHIP] = None
         props.update(inputs)
+        if adopt is not None:  # only when given, so existing stacks see no new input
+            props[ADOPT] = adopt
         if opts is not None and opts.import_ is not None:
             # The engine reads an imported resource without its inputs, so the dynamic provider host
-            # cannot find ``__provider`` and fails (pulumi/pulumi#16175). Since create() adopts an
-            # existing binding, the import is done as a create that only adopts this exact binding.
+            # cannot find ``__provider`` and fails (pulumi/pulumi#16175). The import is therefore done
+            # as a create that only adopts this exact binding (an explicit opt-in, like adopt=True).
             parse_binding_id(opts.import_)
             props[IMPORT_ID] = opts.import_
             opts = copy.copy(opts)
             opts.import_ = None
         super().__init__(TrunkPhoneNumberAssociationProvider(), resource_name, props, opts)
+        # For ExclusiveTrunk (exclusive.py); ``_protect`` includes a protect inherited from the parent.
+        register_association(trunk_sid, self.phone_number_sid, protected=bool(self._protect))

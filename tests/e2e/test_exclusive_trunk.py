@@ -1,0 +1,276 @@
+"""``ExclusiveTrunk`` through the real CLI: strays show as drift, ``up`` unbinds exactly them.
+
+The program declares the ``ExclusiveTrunk`` *before* its associations, and a protected association
+further down, so the declared set is gathered regardless of declaration order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pulumi_twilio_trunking.exclusive import EXCLUSIVE_RESOURCE_TYPE
+from tests.e2e.conftest import (
+    BINDING_TYPE,
+    Project,
+    ProjectFactory,
+    Seeded,
+    TwilioApi,
+    bindings_with,
+    numbers,
+    resource_name,
+)
+
+EXCLUSIVE_PROGRAM = """
+import pulumi
+from pulumi_twilio_trunking import ExclusiveTrunk, TrunkPhoneNumberAssociation
+
+config = pulumi.Config()
+trunk = config.require("trunk")
+# Declared first: the associations below still count.
+exact = ExclusiveTrunk("exact", trunk_sid=trunk, keep=config.get_object("keep") or [])
+bindings = {
+    number: TrunkPhoneNumberAssociation(f"line-{number.lstrip('+')}", trunk_sid=trunk, phone_number=number)
+    for number in config.require_object("numbers")
+}
+# Another trunk, not declared exclusive.
+other = config.get("other_trunk")
+for number in config.get_object("other_numbers") or []:
+    TrunkPhoneNumberAssociation(f"other-{number.lstrip('+')}", trunk_sid=other, phone_number=number)
+
+
+def protected_lines() -> None:
+    # Elsewhere in the program (think: another module), protected.
+    for sid in config.get_object("protected") or []:
+        TrunkPhoneNumberAssociation(
+            f"protected-{sid}",
+            trunk_sid=trunk,
+            phone_number_sid=sid,
+            opts=pulumi.ResourceOptions(protect=True),
+        )
+
+
+protected_lines()
+pulumi.export("declared", exact.declared_phone_number_sids)
+pulumi.export("strays", exact.stray_phone_number_sids)
+"""
+
+
+def _exclusive_status(output: str) -> str | None:
+    pattern = rf"^\s*\S*\s+{re.escape(EXCLUSIVE_RESOURCE_TYPE)}\s+exact\s+(\S+)"
+    found = re.findall(pattern, output, flags=re.MULTILINE)
+    return found[-1] if found else None
+
+
+def _writes(project: Project) -> list[str]:
+    log = project.emulator.control.requests()["requests"]
+    return [f"{e['method']} {e['path']}" for e in log if e["method"] in ("POST", "DELETE")]
+
+
+def _exclusive_state(project: Project) -> dict[str, object]:
+    (resource,) = project.pulumi.resources(EXCLUSIVE_RESOURCE_TYPE)
+    outputs: dict[str, object] = resource["outputs"]
+    return outputs
+
+
+def _setup(project: Project, declared: list[str], extra: list[str], *, trunks: int = 1) -> Seeded:
+    seeded = project.seed([*declared, *extra], trunks=trunks)
+    project.configure()
+    project.declare(seeded.trunks[0], declared)
+    return seeded
+
+
+def test_stray_added_out_of_band_is_drift_and_up_refresh_unbinds_it(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared, (stray,) = numbers(2), numbers(1, first=50)
+    seeded = _setup(project, declared, [stray])
+    trunk = seeded.trunks[0]
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert _exclusive_status(up.stdout) == "created", up.stdout
+    project.assert_converged(seeded, trunk, declared)
+    assert project.pulumi.outputs()["declared"] == sorted(seeded.numbers[n] for n in declared)
+    assert project.pulumi.run("preview", "--expect-no-changes").returncode == 0
+
+    twilio_api.bind(trunk, seeded.numbers[stray])
+    # Without a refresh nothing is known about it: a plain preview is clean.
+    assert project.pulumi.run("preview", "--expect-no-changes").returncode == 0
+    # preview --refresh shows the drift and fails --expect-no-changes; it writes nothing.
+    project.emulator.control.clear_requests()
+    drift = project.pulumi.run("preview", "--refresh", "--expect-no-changes", "--diff", check=False)
+    assert drift.returncode != 0, drift.stdout
+    assert re.search(
+        rf"~ stray_phone_number_sids\s*: \[\s*\+ \[0\]: \"{seeded.numbers[stray]}\"", drift.stdout
+    ), drift.stdout
+    assert re.search(
+        rf"- stray_phone_number_sids\s*: \[\s*-\s+\[0\]: \"{seeded.numbers[stray]}\"", drift.stdout
+    )
+    assert _writes(project) == []
+    assert project.bound()[seeded.numbers[stray]] == trunk
+
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    assert _exclusive_status(up.stdout) == "updated", up.stdout
+    assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
+    project.assert_converged(seeded, trunk, declared)
+    assert _exclusive_state(project)["stray_phone_number_sids"] == []
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+
+
+def test_declared_number_removed_out_of_band_is_bound_again_and_nothing_else_touched(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared = numbers(3)
+    gone = declared[0]
+    seeded = _setup(project, declared, [])
+    trunk = seeded.trunks[0]
+    project.pulumi.run("up", "--yes", "--skip-preview")
+
+    twilio_api.unbind(trunk, seeded.numbers[gone])
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    assert bindings_with(up.stdout, "created") == {resource_name(gone)}, up.stdout
+    assert _exclusive_status(up.stdout) != "updated", up.stdout
+    assert _writes(project) == [f"POST /v1/Trunks/{trunk}/PhoneNumbers"]
+    project.assert_converged(seeded, trunk, declared)
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+
+    # A binding dropped from the program is unbound by its own delete (once), and nothing strays after.
+    project.declare(trunk, declared[1:])
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert bindings_with(up.stdout, "deleted") == {resource_name(gone)}, up.stdout
+    assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[gone]}"]
+    project.assert_converged(seeded, trunk, declared[1:])
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+
+
+def test_stray_and_missing_at_once_with_refresh_then_up(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared, strays = numbers(2), numbers(2, first=50)
+    gone = declared[1]
+    seeded = _setup(project, declared, strays)
+    trunk = seeded.trunks[0]
+    project.pulumi.run("up", "--yes", "--skip-preview")
+
+    twilio_api.unbind(trunk, seeded.numbers[gone])
+    for stray in strays:
+        twilio_api.bind(trunk, seeded.numbers[stray])
+    project.emulator.control.clear_requests()
+    refresh = project.pulumi.run("refresh", "--yes", "--skip-preview")
+    assert _exclusive_status(refresh.stdout) == "updated", refresh.stdout
+    assert bindings_with(refresh.stdout, "deleted") == {resource_name(gone)}, refresh.stdout
+    assert _writes(project) == []  # refresh only reads
+    stray_sids = sorted(seeded.numbers[n] for n in strays)
+    assert _exclusive_state(project)["stray_phone_number_sids"] == stray_sids
+    preview = project.pulumi.run("preview", "--refresh", "--diff")
+    assert f"~ {EXCLUSIVE_RESOURCE_TYPE}: (update)" in preview.stdout, preview.stdout
+    assert all(sid in preview.stdout for sid in stray_sids), preview.stdout
+    assert _writes(project) == []
+
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert bindings_with(up.stdout, "created") == {resource_name(gone)}, up.stdout
+    assert _exclusive_status(up.stdout) == "updated", up.stdout
+    assert sorted(_writes(project)) == sorted(
+        [f"POST /v1/Trunks/{trunk}/PhoneNumbers"]
+        + [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{s}" for s in stray_sids]
+    )
+    project.assert_converged(seeded, trunk, declared)
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+
+
+def test_trunk_not_declared_exclusive_is_left_alone(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared, (other_declared,), (stray, other_stray) = numbers(1), numbers(1, first=20), numbers(2, first=50)
+    seeded = _setup(project, declared, [other_declared, stray, other_stray], trunks=2)
+    trunk, other_trunk = seeded.trunks
+    project.pulumi.set_config_values(
+        {"other_trunk": other_trunk, "other_numbers": json.dumps([other_declared])}
+    )
+    project.pulumi.run("up", "--yes", "--skip-preview")
+
+    twilio_api.bind(trunk, seeded.numbers[stray])
+    twilio_api.bind(other_trunk, seeded.numbers[other_stray])
+    project.emulator.control.clear_requests()
+    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
+    log = project.emulator.control.requests()["requests"]
+    assert not [
+        e for e in log if e["method"] == "DELETE" and e["path"].startswith(f"/v1/Trunks/{other_trunk}/")
+    ]
+    assert project.bound() == {
+        seeded.numbers[declared[0]]: trunk,
+        seeded.numbers[other_declared]: other_trunk,
+        seeded.numbers[stray]: None,
+        seeded.numbers[other_stray]: other_trunk,
+    }
+    assert _exclusive_state(project)["declared_phone_number_sids"] == [seeded.numbers[declared[0]]]
+
+
+def test_protected_association_elsewhere_in_the_program_is_never_unbound(
+    make_project: ProjectFactory, twilio_api: TwilioApi
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared, (protected, stray) = numbers(1), numbers(2, first=50)
+    seeded = _setup(project, declared, [protected, stray])
+    trunk = seeded.trunks[0]
+    protected_sid = seeded.numbers[protected]
+    project.pulumi.set_config_values({"protected": json.dumps([protected_sid])})
+    project.pulumi.run("up", "--yes", "--skip-preview")
+    assert project.bound()[protected_sid] == trunk
+    assert protected_sid in _exclusive_state(project)["declared_phone_number_sids"]  # type: ignore[operator]
+
+    twilio_api.bind(trunk, seeded.numbers[stray])
+    project.emulator.control.clear_requests()
+    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
+    assert project.bound()[protected_sid] == trunk
+
+    # Dropping the protected association from the program: the engine refuses to delete it, and this
+    # update of the exclusive trunk leaves its number alone (its association is leaving, not a stray).
+    project.pulumi.set_config_values({"protected": "[]"})
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    assert up.returncode != 0
+    assert "protected" in up.stdout + up.stderr
+    assert _writes(project) == []
+    assert project.bound()[protected_sid] == trunk
+    assert {r["urn"].rsplit("::", 1)[1] for r in project.pulumi.resources(BINDING_TYPE)} >= {
+        f"protected-{protected_sid}"
+    }
+    assert _exclusive_state(project)["retained_phone_number_sids"] == [protected_sid]
+
+    # Later refreshes and updates still leave it alone while it stays bound, and still remove strays.
+    twilio_api.bind(trunk, seeded.numbers[stray])
+    project.emulator.control.clear_requests()
+    again = project.pulumi.run("up", "--refresh", "--yes", "--skip-preview", check=False)
+    assert again.returncode != 0  # the protected resource still cannot be deleted
+    assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
+    assert project.bound()[protected_sid] == trunk
+
+    # Declared again, everything converges.
+    project.pulumi.set_config_values({"protected": json.dumps([protected_sid])})
+    project.pulumi.run("up", "--yes", "--skip-preview")
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+    assert project.bound()[protected_sid] == trunk
+
+
+def test_preview_needs_no_credentials(make_project: ProjectFactory) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared = numbers(2)
+    seeded = _setup(project, declared, [])
+    project.pulumi.run("up", "--yes", "--skip-preview")
+    project.pulumi.run("config", "rm", "twilio:authToken")
+    project.pulumi.run("config", "rm", "twilio:accountSid")
+    project.emulator.control.clear_requests()
+    assert project.pulumi.run("preview", "--expect-no-changes").returncode == 0
+    project.declare(seeded.trunks[0], declared[:1])  # a changed declared set: an update, still no API call
+    preview = project.pulumi.run("preview", "--diff")
+    assert f"~ {EXCLUSIVE_RESOURCE_TYPE}: (update)" in preview.stdout, preview.stdout
+    assert project.emulator.control.requests()["requests"] == []
