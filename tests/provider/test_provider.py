@@ -13,7 +13,7 @@ from pulumi_twilio_trunking.errors import AlreadyBound, ConfigurationError, Prov
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from tests.core.conftest import TOKEN, Seeded, create_binding, stack_config
+from tests.provider.conftest import TOKEN, Seeded, create_binding, stack_config
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 Provider = TrunkPhoneNumberAssociationProvider

@@ -84,7 +84,11 @@ def test_tuning_values_are_numbers_and_errors_name_their_origin() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["htp://admin:s3cr3t@127.0.0.1:8765", "http://admin:s3cr3t@127.0.0.1:8765", "https://h.example/?token=s3cr3t"],
+    [
+        "htp://admin:s3cr3t@127.0.0.1:8765",
+        "http://admin:s3cr3t@127.0.0.1:8765",
+        "https://h.example/?token=s3cr3t",
+    ],
 )
 def test_a_base_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
     config = resolve_config(

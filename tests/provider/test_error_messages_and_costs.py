@@ -1,6 +1,6 @@
 """What a trunk move costs in GETs, and what the connection and credential errors say.
 
-Against the ``twilio_emulator`` fixture (through ``tests/core/conftest.py``) or a closed loopback port.
+Against the ``twilio_emulator`` fixture (through ``tests/provider/conftest.py``) or a closed loopback port.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi_twilio_trunking.errors import ConfigurationError, ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.testing import TwilioEmulator
-from tests.core.conftest import TOKEN, Seeded, create_binding
+from tests.provider.conftest import TOKEN, Seeded, create_binding
 from twilio_trunking_emulator import EmulatorControl
 
 Provider = TrunkPhoneNumberAssociationProvider

@@ -21,7 +21,7 @@ from pulumi_twilio_trunking.errors import ConfigurationError, ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
-from tests.core.conftest import Seeded, create_binding, stack_config
+from tests.provider.conftest import Seeded, create_binding, stack_config
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 from twilio_trunking_emulator.control import FaultRuleSpec
 from twilio_trunking_emulator.core.exceptions import default_code_for_status, default_message_for_status

@@ -7,7 +7,7 @@ import pytest
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
-from tests.core.conftest import TOKEN, Seeded, stack_config
+from tests.provider.conftest import TOKEN, Seeded, stack_config
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 

@@ -12,7 +12,7 @@ from pulumi.output import Unknown
 from pulumi_twilio_trunking.errors import BindingError
 from pulumi_twilio_trunking.exclusive import ExclusiveTrunkProvider, _numbers_on
 from pulumi_twilio_trunking.testing import TwilioEmulator
-from tests.core.conftest import Seeded, stack_config
+from tests.provider.conftest import Seeded, stack_config
 from twilio_trunking_emulator import EmulatorControl
 
 ONE, TWO, THREE = "+14155550101", "+14155550102", "+14155550103"
