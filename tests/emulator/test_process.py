@@ -140,3 +140,36 @@ def test_cli_sigterm_right_after_start_is_clean() -> None:
     proc.process.send_signal(signal.SIGTERM)
     assert proc.process.wait(10) == 0
     proc.stop()
+
+
+def test_the_readme_command_starts_a_seeded_emulator(tmp_path: Path) -> None:
+    """The README's emulator command, taken from README.md and run as written (from the checkout)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    section = (root / "README.md").read_text(encoding="utf-8").split("## The Twilio API emulator", 1)[1]
+    command = re.findall(r"```sh\n(.*?)\n", section)[0]
+    assert command.startswith("twilio-trunking-emulator ")
+    db = Path(re.search(r"--db (\S+)", command)[1])  # type: ignore[index]
+    existed = db.exists()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    assert shutil.which("twilio-trunking-emulator", path=env["PATH"])
+    process = subprocess.Popen(
+        ["bash", "-c", f"exec {command}"], cwd=root, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:")
+        seed = json.loads((root / "examples" / "emulator-seed.json").read_text())
+        auth = (seed.get("account_sid") or "AC" + "0" * 32, "emulator-auth-token")
+        trunks = httpx.get(f"{base_url}/v1/Trunks", auth=auth, timeout=10).json()["trunks"]
+        assert {t["sid"] for t in trunks} == {t["sid"] for t in seed["trunks"]}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        if not existed:
+            db.unlink(missing_ok=True)
