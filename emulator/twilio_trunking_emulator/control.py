@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Any, Literal, NotRequired, Self, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 import httpx
+
+from .jsontypes import RequestLogEntryJson as RequestLogEntryJson
+from .jsontypes import RequestLogJson as RequestLogJson
+from .lifecycle import ContextManaged
 
 
 class FaultRuleSpec(TypedDict, total=False):
@@ -20,22 +23,6 @@ class FaultRuleSpec(TypedDict, total=False):
     method: str | None
     path_regex: str | None
     latency_ms: float
-
-
-class RequestLogEntryJson(TypedDict):
-    method: str
-    path: str
-    route: str | None
-    query: str
-    status: int | None
-    duration_ms: float
-    fault: str | None
-
-
-class RequestLogJson(TypedDict):
-    requests: list[RequestLogEntryJson]
-    counts: dict[str, int]
-    total: int
 
 
 class SettingsJson(TypedDict):
@@ -69,7 +56,7 @@ class EmulatorControlError(RuntimeError):
     """A control request failed."""
 
 
-class EmulatorControl:
+class EmulatorControl(ContextManaged):
     """Drives a running emulator: seed data, inject faults, read the request log."""
 
     def __init__(self, base_url: str, *, timeout: float = 10.0, client: httpx.Client | None = None) -> None:
@@ -82,15 +69,7 @@ class EmulatorControl:
         if self._owns_client:
             self._client.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _exit(self) -> None:
         self.close()
 
     # -------------------------------------------------------------- plumbing
@@ -184,14 +163,8 @@ class EmulatorControl:
         sid: str | None = None,
     ) -> dict[str, Any]:
         """Create (or, seed-style, update) a trunk; returns its stored record."""
-        entry: dict[str, Any] = {}
-        if friendly_name is not None:
-            entry["friendly_name"] = friendly_name
-        if domain_name is not None:
-            entry["domain_name"] = domain_name
-        if sid is not None:
-            entry["sid"] = sid
-        return self.seed({"trunks": [entry]})["trunks"][0]
+        entry = {"friendly_name": friendly_name, "domain_name": domain_name, "sid": sid}
+        return self.seed({"trunks": [_given(entry)]})["trunks"][0]
 
     def create_number(
         self,
@@ -203,13 +176,16 @@ class EmulatorControl:
         sid: str | None = None,
     ) -> dict[str, Any]:
         """Provision (or update) a number, optionally on a trunk; returns its stored record."""
-        entry: dict[str, Any] = {"phone_number": phone_number}
-        if friendly_name is not None:
-            entry["friendly_name"] = friendly_name
-        if trunk_sid is not None:
-            entry["trunk_sid"] = trunk_sid
-        if voice_application_sid is not None:
-            entry["voice_application_sid"] = voice_application_sid
-        if sid is not None:
-            entry["sid"] = sid
-        return self.seed({"phone_numbers": [entry]})["phone_numbers"][0]
+        entry = {
+            "phone_number": phone_number,
+            "friendly_name": friendly_name,
+            "trunk_sid": trunk_sid,
+            "voice_application_sid": voice_application_sid,
+            "sid": sid,
+        }
+        return self.seed({"phone_numbers": [_given(entry)]})["phone_numbers"][0]
+
+
+def _given(entry: Mapping[str, object]) -> dict[str, Any]:
+    """The fields with a value: a seed entry leaves out what the caller did not give (``None``)."""
+    return {key: value for key, value in entry.items() if value is not None}

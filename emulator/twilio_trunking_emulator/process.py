@@ -18,11 +18,11 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any
 
 from .constants import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
 from .control import EmulatorControl
+from .lifecycle import ContextManaged
 from .options import EmulatorOptions
 
 SCRIPT = "twilio-trunking-emulator"
@@ -36,7 +36,7 @@ def default_command() -> list[str]:
     return [sys.executable, "-m", "twilio_trunking_emulator"]
 
 
-class EmulatorProcess:
+class EmulatorProcess(ContextManaged):
     """A ``twilio-trunking-emulator`` child process."""
 
     def __init__(self, process: subprocess.Popen[str], base_url: str, auth: tuple[str, str]):
@@ -103,15 +103,7 @@ class EmulatorProcess:
             self.process.stdout.close()
         return self.process.returncode
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _exit(self) -> None:
         self.stop()
 
 

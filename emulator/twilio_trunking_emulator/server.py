@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Self
 
 import uvicorn
@@ -27,6 +26,7 @@ from .backend.store import Store
 from .control import EmulatorControl
 from .core.auth import Credentials
 from .core.context import EmulatorContext, Settings
+from .lifecycle import ContextManaged
 from .options import EmulatorOptions
 
 
@@ -95,7 +95,7 @@ def make_uvicorn_server(ctx: EmulatorContext, *, log_level: str = "warning") -> 
     return uvicorn.Server(config)
 
 
-class EmulatorServer:
+class EmulatorServer(ContextManaged):
     """The emulator on ``options.host:options.port`` (a free loopback port by default), served
     from a background thread."""
 
@@ -176,13 +176,8 @@ class EmulatorServer:
         self._server = self._thread = self._context = None
         self._base_url = None
 
-    def __enter__(self) -> Self:
-        return self.start()
+    def _enter(self) -> None:
+        self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _exit(self) -> None:
         self.stop()

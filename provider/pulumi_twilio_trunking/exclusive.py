@@ -24,20 +24,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi import dynamic
 
 from .properties import RESOURCE_MODULE, TRUNK_SID
-from .provider import TrunkPhoneNumberAssociationProvider, is_unknown
+from .provider import StatelessProvider, TrunkPhoneNumberAssociationProvider, is_unknown
 from .validation import PHONE_NUMBER_SID_PATTERN, TRUNK_SID_PATTERN
 
 if TYPE_CHECKING:
@@ -150,7 +140,7 @@ def _invalid(resource_name: str, message: str) -> ValueError:
     return ValueError(f"ExclusiveTrunk {resource_name!r} has invalid inputs: {message}")
 
 
-class ExclusiveTrunk(Resource, module=RESOURCE_MODULE, name=EXCLUSIVE_RESOURCE_NAME):
+class ExclusiveTrunk(dynamic.Resource, module=RESOURCE_MODULE, name=EXCLUSIVE_RESOURCE_NAME):
     """Trunk ``trunk_sid`` holds exactly the numbers this program binds to it, plus ``keep``.
 
     Type token ``pulumi-python:dynamic/twilio:ExclusiveTrunk``; id: the trunk SID. ``pulumi refresh``
@@ -214,22 +204,10 @@ def _has_unknowns(value: Any) -> bool:
     return is_unknown(value) or (isinstance(value, list) and any(is_unknown(v) for v in value))
 
 
-class ExclusiveTrunkProvider(ResourceProvider):
+class ExclusiveTrunkProvider(StatelessProvider):
     """Keeps a trunk's bindings to exactly the declared numbers. ``bindings`` injects the service (tests)."""
 
-    serialize_as_secret_always = False
-
-    # Class-level defaults: an instance unpickled from state is made without calling __init__.
-    _service: TrunkBindings | None = None
     _setup: TrunkPhoneNumberAssociationProvider | None = None
-
-    def __init__(self, bindings: TrunkBindings | None = None) -> None:
-        super().__init__()
-        self._service = bindings
-
-    def __getstate__(self) -> None:
-        # Whatever the instance holds (configuration, a client), it pickles as the bare class.
-        return None
 
     def _association_provider(self) -> TrunkPhoneNumberAssociationProvider:
         with _lock:
@@ -237,7 +215,7 @@ class ExclusiveTrunkProvider(ResourceProvider):
                 self._setup = TrunkPhoneNumberAssociationProvider(self._service)
             return self._setup
 
-    def configure(self, req: ConfigureRequest) -> None:
+    def configure(self, req: dynamic.ConfigureRequest) -> None:
         self._association_provider().configure(req)
 
     def _bindings(self) -> TrunkBindings:
@@ -248,12 +226,14 @@ class ExclusiveTrunkProvider(ResourceProvider):
         """The PN SIDs bound to the trunk now: one list request (paged), never a snapshot."""
         return {b.sid for b in self._bindings().client.list_trunk_phone_numbers(trunk_sid) if b.sid}
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dynamic.CheckResult:
         failures = []
         trunk_sid = news.get(TRUNK_SID)
         if not is_unknown(trunk_sid) and not (isinstance(trunk_sid, str) and _TRUNK_SID.fullmatch(trunk_sid)):
             failures.append(
-                CheckFailure(TRUNK_SID, f"a trunk SID matching {TRUNK_SID_PATTERN}; got {trunk_sid!r}")
+                dynamic.CheckFailure(
+                    TRUNK_SID, f"a trunk SID matching {TRUNK_SID_PATTERN}; got {trunk_sid!r}"
+                )
             )
         for key in (ASSOCIATED, PROTECTED, KEEP):
             value = news.get(key)
@@ -265,11 +245,13 @@ class ExclusiveTrunkProvider(ResourceProvider):
             ]
             if bad:
                 failures.append(
-                    CheckFailure(key, f"phone number SIDs matching {PHONE_NUMBER_SID_PATTERN}; got {bad!r}")
+                    dynamic.CheckFailure(
+                        key, f"phone number SIDs matching {PHONE_NUMBER_SID_PATTERN}; got {bad!r}"
+                    )
                 )
-        return CheckResult(dict(news), failures)
+        return dynamic.CheckResult(dict(news), failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.DiffResult:
         # ``olds`` are the stored outputs (with the strays the last refresh found). No API call.
         new_trunk = news.get(TRUNK_SID)
         replaces = [TRUNK_SID] if is_unknown(new_trunk) or new_trunk != olds.get(TRUNK_SID) else []
@@ -278,7 +260,7 @@ class ExclusiveTrunkProvider(ResourceProvider):
             for key in (ASSOCIATED, PROTECTED, KEEP)
         )
         strays = bool(_sids(olds.get(STRAYS)))
-        return DiffResult(
+        return dynamic.DiffResult(
             changes=bool(replaces) or declared_changed or strays,
             replaces=replaces,
             delete_before_replace=False,
@@ -322,11 +304,11 @@ class ExclusiveTrunkProvider(ResourceProvider):
         outs[STRAYS] = list(strays)
         return outs
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: dict[str, Any]) -> dynamic.CreateResult:
         outs = self._enforce(props, retained=set(), leaving=set())
-        return CreateResult(props[TRUNK_SID], outs)
+        return dynamic.CreateResult(props[TRUNK_SID], outs)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dynamic.UpdateResult:
         # A number whose association leaves the program in this very update is that association's
         # to unbind (its delete runs later in the same update), never this resource's. If that
         # association is protected the engine refuses to delete it: its number is *retained*
@@ -334,9 +316,9 @@ class ExclusiveTrunkProvider(ResourceProvider):
         old_associated = _sids(olds.get(ASSOCIATED))
         leaving = old_associated - _sids(news.get(ASSOCIATED))
         retained = (_sids(olds.get(PROTECTED)) & old_associated) | _sids(olds.get(RETAINED))
-        return UpdateResult(self._enforce(news, retained, leaving))
+        return dynamic.UpdateResult(self._enforce(news, retained, leaving))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: dict[str, Any]) -> dynamic.ReadResult:
         trunk_sid = props.get(TRUNK_SID) or id_
         bound = self._list(trunk_sid, missing_ok=True)
         stored = {**props, TRUNK_SID: trunk_sid}
@@ -347,7 +329,7 @@ class ExclusiveTrunkProvider(ResourceProvider):
             # Stored as an input too, so the next preview's diff shows the strays going
             # (``- stray_phone_number_sids``): the program never declares that input.
             inputs[STRAYS] = outs[STRAYS]
-        return ReadResult(id_, outs, inputs)
+        return dynamic.ReadResult(id_, outs, inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Removing the declaration stops enforcing it; nothing is unbound.

@@ -54,6 +54,12 @@ if TYPE_CHECKING:
 
 _PROVIDER_KEY = "__provider"
 
+_REFRESH_USES_SAVED_CONFIG = (
+    "note: a plain `pulumi refresh` uses the provider config saved in the stack's state by the last "
+    "update; after fixing the setting run `pulumi refresh --run-program` or "
+    "`pulumi up --refresh --run-program`"
+)
+
 # Guards the lazy set-up of a provider's client and its update memory.
 _lock = threading.Lock()
 
@@ -132,8 +138,8 @@ def _move_key(news: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-class TrunkPhoneNumberAssociationProvider(ResourceProvider):
-    """Binds an existing Twilio phone number to an Elastic SIP trunk.
+class StatelessProvider(ResourceProvider):
+    """What the package's providers share: they pickle into state as the bare class.
 
     ``bindings`` injects the binding service (tests); the provider host leaves it unset and the
     provider builds one from its configuration on the first API call.
@@ -144,9 +150,7 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     # Class-level defaults: an instance unpickled from state is made without calling __init__.
-    _config: ProviderConfig | None = None
     _service: TrunkBindings | None = None
-    _update_memory: UpdateMemory | None = None
 
     def __init__(self, bindings: TrunkBindings | None = None) -> None:
         super().__init__()
@@ -155,6 +159,13 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
     def __getstate__(self) -> None:
         # Whatever the instance holds (configuration, a client), it pickles as the bare class.
         return None
+
+
+class TrunkPhoneNumberAssociationProvider(StatelessProvider):
+    """Binds an existing Twilio phone number to an Elastic SIP trunk."""
+
+    _config: ProviderConfig | None = None
+    _update_memory: UpdateMemory | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         from .config import resolve_config
@@ -334,11 +345,7 @@ class TrunkPhoneNumberAssociationProvider(ResourceProvider):
         try:
             binding = self._bindings().read(trunk_sid, number_sid)
         except ConfigurationError as exc:
-            raise ConfigurationError(
-                f"{exc} (note: a plain `pulumi refresh` uses the provider config saved in the stack's "
-                "state by the last update; after fixing the setting run `pulumi refresh --run-program` "
-                "or `pulumi up --refresh --run-program`)"
-            ) from None
+            raise ConfigurationError(f"{exc} ({_REFRESH_USES_SAVED_CONFIG})") from None
         if binding is None:
             return ReadResult("", {})
         number_key = _declared_number_key(props)

@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from ..constants import API_VERSION_2010
 from ..core.context import EmulatorContext
+from ..core.http import route_table
 from .responses import IncomingPhoneNumbersResponses
 
 ROOT = f"/{API_VERSION_2010}/Accounts/{{AccountSid}}/IncomingPhoneNumbers"
@@ -13,12 +14,11 @@ NUMBERS = f"{ROOT}.json"
 NUMBER = f"{ROOT}/{{Sid}}.json"
 
 
+_TABLE = {
+    NUMBERS: {"GET": "list_numbers", "POST": "create_number"},
+    NUMBER: {"GET": "fetch_number", "POST": "update_number", "DELETE": "delete_number"},
+}
+
+
 def routes(ctx: EmulatorContext) -> list[Route]:
-    r = IncomingPhoneNumbersResponses(ctx)
-    return [
-        Route(NUMBERS, r.list_numbers, methods=["GET"]),
-        Route(NUMBERS, r.create_number, methods=["POST"]),
-        Route(NUMBER, r.fetch_number, methods=["GET"]),
-        Route(NUMBER, r.update_number, methods=["POST"]),
-        Route(NUMBER, r.delete_number, methods=["DELETE"]),
-    ]
+    return route_table(IncomingPhoneNumbersResponses(ctx), _TABLE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,17 +76,8 @@ def _entries(value: object, key: str) -> list[dict[str, Any]]:
 
 def _parse_trunk(entry: dict[str, Any], where: str) -> dict[str, Any]:
     _reject_unknown(entry, _TRUNK_KEYS, where)
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        if key in TRUNK_BOOL_COLUMNS:
-            out[key] = _bool(value, f"{where}.{key}")
-        else:
-            out[key] = _optional_str(value, f"{where}.{key}")
-    sid = out.get("sid")
-    if sid is not None and not TRUNK_SID_RE.match(sid):
-        raise SeedError(f"{where}.sid must match {TRUNK_SID_RE.pattern}")
-    if sid is None:
-        out.pop("sid", None)
+    out = {key: _column(key, value, TRUNK_BOOL_COLUMNS, where) for key, value in entry.items()}
+    _check_sid(out, TRUNK_SID_RE, where)
     for required in ("transfer_mode", "transfer_caller_id", "recording_mode", "recording_trim"):
         if required in out and out[required] is None:
             raise SeedError(f"{where}.{required} must not be null")
@@ -98,22 +90,29 @@ def _parse_number(entry: dict[str, Any], where: str) -> dict[str, Any]:
     for key, value in entry.items():
         if key == "capabilities":
             out.update(_capabilities(value, f"{where}.capabilities"))
-        elif key in PHONE_NUMBER_BOOL_COLUMNS:
-            out[key] = _bool(value, f"{where}.{key}")
         else:
-            out[key] = _optional_str(value, f"{where}.{key}")
+            out[key] = _column(key, value, PHONE_NUMBER_BOOL_COLUMNS, where)
     phone = out.get("phone_number")
     if not isinstance(phone, str) or not E164_RE.match(phone):
         raise SeedError(f"{where}.phone_number is required and must be E.164 (+14155550100)")
-    sid = out.get("sid")
-    if sid is not None and not PHONE_NUMBER_SID_RE.match(sid):
-        raise SeedError(f"{where}.sid must match {PHONE_NUMBER_SID_RE.pattern}")
-    if sid is None:
-        out.pop("sid", None)
+    _check_sid(out, PHONE_NUMBER_SID_RE, where)
     trunk_sid = out.get("trunk_sid")
     if trunk_sid is not None and not TRUNK_SID_RE.match(trunk_sid):
         raise SeedError(f"{where}.trunk_sid must match {TRUNK_SID_RE.pattern}")
     return out
+
+
+def _column(key: str, value: object, bool_columns: frozenset[str], where: str) -> bool | str | None:
+    return _bool(value, f"{where}.{key}") if key in bool_columns else _optional_str(value, f"{where}.{key}")
+
+
+def _check_sid(out: dict[str, Any], pattern: re.Pattern[str], where: str) -> None:
+    """A given ``sid`` must match ``pattern``; a null one is dropped (the store makes one)."""
+    sid = out.get("sid")
+    if sid is not None and not pattern.match(sid):
+        raise SeedError(f"{where}.sid must match {pattern.pattern}")
+    if sid is None:
+        out.pop("sid", None)
 
 
 def _reject_unknown(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -125,9 +124,7 @@ def _reject_unknown(entry: dict[str, Any], allowed: frozenset[str], where: str) 
 def _capabilities(value: object, where: str) -> dict[str, bool]:
     if not isinstance(value, dict):
         raise SeedError(f"{where} must be an object")
-    unknown = set(value) - set(_CAPABILITY_KEYS)
-    if unknown:
-        raise SeedError(f"{where} has unknown keys: {sorted(unknown)}")
+    _reject_unknown(value, frozenset(_CAPABILITY_KEYS), where)
     return {f"cap_{k}": _bool(v, f"{where}.{k}") for k, v in value.items()}
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from .exceptions import not_found
 
@@ -35,3 +37,13 @@ def json_response(body: dict[str, Any], status: int = 200) -> JSONResponse:
 
 def no_content() -> Response:
     return Response(status_code=204)
+
+
+def route_table(handlers: object, table: Mapping[str, Mapping[str, str]]) -> list[Route]:
+    """One ``Route`` per path and method, in the table's order: ``table[path][method]`` names the
+    method of ``handlers`` that serves it."""
+    return [
+        Route(path, getattr(handlers, name), methods=[method])
+        for path, by_method in table.items()
+        for method, name in by_method.items()
+    ]

@@ -23,12 +23,12 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..constants import CONTROL_PREFIX
+from ..jsontypes import RequestLogEntryJson
 from .auth import authenticate
 from .connections import drop_connection
 from .context import EmulatorContext
 from .error_handlers import error_response
 from .exceptions import EmulatedTwilioError, not_found, status_error, too_many_requests, unauthenticated
-from .requestlog import RequestLogEntry
 
 
 def is_control_path(path: str) -> bool:
@@ -72,7 +72,7 @@ class TwilioMiddleware:
         finally:
             ctx.in_flight -= 1
             ctx.log.add(
-                RequestLogEntry(
+                RequestLogEntryJson(
                     method=scope["method"],
                     path=scope["path"],
                     route=resolve_route(self.routes, scope),

@@ -11,15 +11,38 @@ they satisfy the schemas' SID patterns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from ..backend.records import PhoneNumberRecord, TrunkRecord
 from ..backend.timefmt import iso_to_rfc2822
 from ..constants import API_VERSION_2010
 from .paging import PageResult
+
+# Number fields both renderings copy as stored, in the order Twilio lists them.
+_SMS_FIELDS: Final = (
+    "sms_application_sid",
+    "sms_fallback_method",
+    "sms_fallback_url",
+    "sms_method",
+    "sms_url",
+    "status_callback",
+    "status_callback_method",
+)
+_VOICE_FIELDS: Final = (
+    "voice_application_sid",
+    "voice_caller_id_lookup",
+    "voice_fallback_method",
+    "voice_fallback_url",
+    "voice_method",
+    "voice_url",
+)
+
+
+def _fields(number: PhoneNumberRecord, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(number, name) for name in names}
 
 
 def trunk_url(base_url: str, trunk_sid: str) -> str:
@@ -86,21 +109,10 @@ def trunk_phone_number_resource(
         "links": {"phone_number": f"{incoming}/{number.sid}"},
         "phone_number": number.phone_number,
         "sid": number.sid,
-        "sms_application_sid": number.sms_application_sid,
-        "sms_fallback_method": number.sms_fallback_method,
-        "sms_fallback_url": number.sms_fallback_url,
-        "sms_method": number.sms_method,
-        "sms_url": number.sms_url,
-        "status_callback": number.status_callback,
-        "status_callback_method": number.status_callback_method,
+        **_fields(number, _SMS_FIELDS),
         "trunk_sid": trunk_sid,
         "url": f"{trunk_url(base_url, trunk_sid)}/PhoneNumbers/{number.sid}",
-        "voice_application_sid": number.voice_application_sid,
-        "voice_caller_id_lookup": number.voice_caller_id_lookup,
-        "voice_fallback_method": number.voice_fallback_method,
-        "voice_fallback_url": number.voice_fallback_url,
-        "voice_method": number.voice_method,
-        "voice_url": number.voice_url,
+        **_fields(number, _VOICE_FIELDS),
     }
 
 
@@ -119,22 +131,11 @@ def incoming_phone_number_resource(number: PhoneNumberRecord, *, account_sid: st
         "phone_number": number.phone_number,
         "origin": number.origin,
         "sid": number.sid,
-        "sms_application_sid": number.sms_application_sid,
-        "sms_fallback_method": number.sms_fallback_method,
-        "sms_fallback_url": number.sms_fallback_url,
-        "sms_method": number.sms_method,
-        "sms_url": number.sms_url,
-        "status_callback": number.status_callback,
-        "status_callback_method": number.status_callback_method,
+        **_fields(number, _SMS_FIELDS),
         "trunk_sid": number.trunk_sid,
         "uri": incoming_phone_number_path(account_sid, number.sid),
         "voice_receive_mode": number.voice_receive_mode,
-        "voice_application_sid": number.voice_application_sid,
-        "voice_caller_id_lookup": number.voice_caller_id_lookup,
-        "voice_fallback_method": number.voice_fallback_method,
-        "voice_fallback_url": number.voice_fallback_url,
-        "voice_method": number.voice_method,
-        "voice_url": number.voice_url,
+        **_fields(number, _VOICE_FIELDS),
         "emergency_status": number.emergency_status,
         "emergency_address_sid": number.emergency_address_sid,
         "emergency_address_status": number.emergency_address_status,
@@ -160,9 +161,14 @@ class _PageLinks:
 
 
 def _page_links(
-    result: PageResult[Any], link: Callable[[int, str | None], str], request_token: str | None
+    result: PageResult[Any], list_url: str, filters: Sequence[tuple[str, str]], request_token: str | None
 ) -> _PageLinks:
-    """The first, current, next and previous page links of a page, built by ``link(page, token)``."""
+    """The first, current, next and previous page links of a page: ``list_url`` with paging parameters
+    after the ``filters``."""
+
+    def link(page: int, token: str | None) -> str:
+        return f"{list_url}?{_page_query(filters, result.page_size, page, token)}"
+
     previous = None
     if result.has_previous:
         token = result.previous_token.encode() if result.previous_token else None
@@ -180,11 +186,7 @@ def v1_list(
     request_token: str | None,
 ) -> dict[str, Any]:
     """A v1 list envelope: ``{key: [...], "meta": {...}}`` with absolute URLs."""
-    links = _page_links(
-        result,
-        lambda page, token: f"{list_url}?{_page_query((), result.page_size, page, token)}",
-        request_token,
-    )
+    links = _page_links(result, list_url, (), request_token)
     return {
         key: resources,
         "meta": {
@@ -209,11 +211,7 @@ def api2010_list(
     request_token: str | None,
 ) -> dict[str, Any]:
     """A 2010 list envelope: flat paging fields with relative ``*_uri`` values."""
-    links = _page_links(
-        result,
-        lambda page, token: f"{list_path}?{_page_query(filters, result.page_size, page, token)}",
-        request_token,
-    )
+    links = _page_links(result, list_path, filters, request_token)
     return {
         key: resources,
         "end": result.start + max(len(resources) - 1, 0),

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, deque
-from dataclasses import asdict, dataclass
-from typing import Any
+
+from ..jsontypes import RequestLogEntryJson, RequestLogJson
 
 MAX_ENTRIES = 10_000
 
 
-@dataclass(frozen=True)
-class RequestLogEntry:
-    method: str
-    path: str
-    route: str | None
-    """The matched route template, e.g. ``/v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}``."""
-    query: str
-    status: int | None
-    """Status the emulator produced; ``None`` when the connection was dropped first."""
-    duration_ms: float
-    fault: str | None
-    """``status``/``drop``/``drop_after``/``latency``/``concurrency`` when one applied."""
-
-    @property
-    def count_key(self) -> str:
-        return f"{self.method} {self.route or self.path}"
+def count_key(entry: RequestLogEntryJson) -> str:
+    """The key an entry is counted under: its method and route (its path when no route matched)."""
+    return f"{entry['method']} {entry['route'] or entry['path']}"
 
 
 class RequestLog:
@@ -33,14 +20,14 @@ class RequestLog:
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[RequestLogEntry] = deque(maxlen=max_entries)
+        self._entries: deque[RequestLogEntryJson] = deque(maxlen=max_entries)
         self._counts: Counter[str] = Counter()
         self._total = 0
 
-    def add(self, entry: RequestLogEntry) -> None:
+    def add(self, entry: RequestLogEntryJson) -> None:
         with self._lock:
             self._entries.append(entry)
-            self._counts[entry.count_key] += 1
+            self._counts[count_key(entry)] += 1
             self._total += 1
 
     def clear(self) -> None:
@@ -49,10 +36,10 @@ class RequestLog:
             self._counts.clear()
             self._total = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> RequestLogJson:
         with self._lock:
             return {
-                "requests": [asdict(e) for e in self._entries],
+                "requests": [e.copy() for e in self._entries],
                 "counts": dict(self._counts),
                 "total": self._total,
             }

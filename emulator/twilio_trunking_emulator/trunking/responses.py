@@ -6,6 +6,7 @@ Store errors carry their Twilio status and code, so they simply propagate to the
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,7 +17,7 @@ from ..core import forms
 from ..core.context import EmulatorContext
 from ..core.exceptions import invalid_parameter, missing_parameter, not_found
 from ..core.http import base_url, json_response, no_content, require, resource_path
-from ..core.paging import paginate, parse_page_request
+from ..core.paging import PageResult, paginate, parse_page_request
 from ..core.render import trunk_phone_number_resource, trunk_resource, trunk_url, v1_list
 
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.pstn\.twilio\.com$")
@@ -42,6 +43,13 @@ TRUNK_FIELDS: tuple[forms.Field, ...] = (
 )
 
 
+def _list_response(
+    request: Request, key: str, resources: list[dict[str, Any]], result: PageResult[Any], list_url: str
+) -> Response:
+    token = request.query_params.get("PageToken") or None
+    return json_response(v1_list(key, resources, result, list_url=list_url, request_token=token))
+
+
 class TrunkingResponses:
     """The ``/v1/Trunks`` handlers of one emulator."""
 
@@ -64,15 +72,7 @@ class TrunkingResponses:
         result = paginate(self.ctx.store.list_trunks(), lambda t: t.sid, page_request)
         root = base_url(request)
         resources = [trunk_resource(t, base_url=root, account_sid=self._account_sid) for t in result.items]
-        return json_response(
-            v1_list(
-                "trunks",
-                resources,
-                result,
-                list_url=f"{root}/v1/Trunks",
-                request_token=request.query_params.get("PageToken") or None,
-            )
-        )
+        return _list_response(request, "trunks", resources, result, f"{root}/v1/Trunks")
 
     async def create_trunk(self, request: Request) -> Response:
         fields = forms.parse_fields(await forms.read_form(request), TRUNK_FIELDS)
@@ -122,14 +122,8 @@ class TrunkingResponses:
             trunk_phone_number_resource(n, trunk_sid=trunk_sid, base_url=root, account_sid=self._account_sid)
             for n in result.items
         ]
-        return json_response(
-            v1_list(
-                "phone_numbers",
-                resources,
-                result,
-                list_url=f"{trunk_url(root, trunk_sid)}/PhoneNumbers",
-                request_token=request.query_params.get("PageToken") or None,
-            )
+        return _list_response(
+            request, "phone_numbers", resources, result, f"{trunk_url(root, trunk_sid)}/PhoneNumbers"
         )
 
     async def bind_number(self, request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from ..core.context import EmulatorContext
+from ..core.http import route_table
 from .responses import TrunkingResponses
 
 TRUNKS = "/v1/Trunks"
@@ -13,16 +14,13 @@ NUMBERS = "/v1/Trunks/{TrunkSid}/PhoneNumbers"
 NUMBER = "/v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}"
 
 
+_TABLE = {
+    TRUNKS: {"GET": "list_trunks", "POST": "create_trunk"},
+    TRUNK: {"GET": "fetch_trunk", "POST": "update_trunk", "DELETE": "delete_trunk"},
+    NUMBERS: {"GET": "list_numbers", "POST": "bind_number"},
+    NUMBER: {"GET": "fetch_number", "DELETE": "unbind_number"},
+}
+
+
 def routes(ctx: EmulatorContext) -> list[Route]:
-    r = TrunkingResponses(ctx)
-    return [
-        Route(TRUNKS, r.list_trunks, methods=["GET"]),
-        Route(TRUNKS, r.create_trunk, methods=["POST"]),
-        Route(TRUNK, r.fetch_trunk, methods=["GET"]),
-        Route(TRUNK, r.update_trunk, methods=["POST"]),
-        Route(TRUNK, r.delete_trunk, methods=["DELETE"]),
-        Route(NUMBERS, r.list_numbers, methods=["GET"]),
-        Route(NUMBERS, r.bind_number, methods=["POST"]),
-        Route(NUMBER, r.fetch_number, methods=["GET"]),
-        Route(NUMBER, r.unbind_number, methods=["DELETE"]),
-    ]
+    return route_table(TrunkingResponses(ctx), _TABLE)

@@ -28,17 +28,17 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 
 
+HELP = "write a Pulumi project that adopts the account's existing trunk bindings"
+DESCRIPTION = (
+    "Read every trunk's phone-number bindings (or only the --trunk ones) from Twilio, with "
+    "the TWILIO_* environment variables the provider reads, or from `terraform show -json` "
+    "output (--from-terraform), and write a Pulumi Python project into --out that imports "
+    "each binding (protected) on its first `pulumi up`, without binding or unbinding anything."
+)
+
+
 def register(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser(
-        "discover",
-        help="write a Pulumi project that adopts the account's existing trunk bindings",
-        description=(
-            "Read every trunk's phone-number bindings (or only the --trunk ones) from Twilio, with "
-            "the TWILIO_* environment variables the provider reads, or from `terraform show -json` "
-            "output (--from-terraform), and write a Pulumi Python project into --out that imports "
-            "each binding (protected) on its first `pulumi up`, without binding or unbinding anything."
-        ),
-    )
+    parser = subparsers.add_parser("discover", help=HELP, description=DESCRIPTION)
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the project directory")
     parser.add_argument(
         "--trunk",

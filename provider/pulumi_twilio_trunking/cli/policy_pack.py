@@ -38,16 +38,16 @@ class PackDirError(Exception):
     """The pack cannot be written where asked."""
 
 
+HELP = "write the policy pack for this virtualenv and print its directory"
+DESCRIPTION = (
+    "Write a Pulumi policy pack with every rule of pulumi_twilio_trunking.policy, bound to "
+    "this Python's virtualenv, and print its directory. Use it as: "
+    'pulumi preview --policy-pack "$(twilio-trunking policy-pack)"'
+)
+
+
 def register(subparsers: Subparsers) -> None:
-    parser = subparsers.add_parser(
-        "policy-pack",
-        help="write the policy pack for this virtualenv and print its directory",
-        description=(
-            "Write a Pulumi policy pack with every rule of pulumi_twilio_trunking.policy, bound to "
-            "this Python's virtualenv, and print its directory. Use it as: "
-            'pulumi preview --policy-pack "$(twilio-trunking policy-pack)"'
-        ),
-    )
+    parser = subparsers.add_parser("policy-pack", help=HELP, description=DESCRIPTION)
     parser.add_argument(
         "--out",
         type=Path,

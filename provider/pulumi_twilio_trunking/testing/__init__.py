@@ -10,8 +10,9 @@ See docs/testing.md.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .emulator import TwilioEmulator, start_twilio_emulator
@@ -28,10 +29,4 @@ _EXPORTS = {
 __all__ = ["BindingMocks", "DeclaredBinding", "TwilioEmulator", "set_binding_mocks", "start_twilio_emulator"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -6,7 +6,7 @@ import importlib.metadata
 import json
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias, TypedDict, Unpack
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -18,6 +18,15 @@ from .retry import RETRYABLE_STATUS, RetryableResponse, retrying
 from .settings import ClientSettings
 
 MAX_PAGE_SIZE: Final = 1000
+# The two list formats: Trunking v1 (``meta`` with absolute URLs) and API 2010-04-01 (relative URIs).
+_Api: TypeAlias = Literal["v1", "2010"]
+
+
+class _RequestOptions(TypedDict, total=False):
+    """The optional parts of a request, as :meth:`TwilioClient._send` takes them."""
+
+    params: Mapping[str, str] | None
+    data: Mapping[str, str] | None
 
 
 class TwilioClient:
@@ -49,7 +58,7 @@ class TwilioClient:
     # Trunking v1
 
     def list_trunks(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[Trunk]:
-        for item in self._v1_pages(f"{self.endpoints.trunking}/v1/Trunks", {"PageSize": str(page_size)}):
+        for item in self._items(f"{self.endpoints.trunking}/v1/Trunks", {"PageSize": str(page_size)}, "v1"):
             yield Trunk.model_validate(item)
 
     def fetch_trunk(self, trunk_sid: str) -> Trunk:
@@ -92,7 +101,7 @@ class TwilioClient:
     ) -> Iterator[tuple[list[TrunkPhoneNumber], bool]]:
         """The trunk's bindings one page (one request) at a time, each with "more pages follow"."""
         url = f"{self._trunk_url(trunk_sid)}/PhoneNumbers"
-        for items, more in self._v1_page_lists(url, {"PageSize": str(page_size)}):
+        for items, more in self._page_lists(url, {"PageSize": str(page_size)}, "v1"):
             yield [TrunkPhoneNumber.model_validate(item) for item in items], more
 
     # API 2010-04-01
@@ -108,8 +117,8 @@ class TwilioClient:
 
     def find_incoming_phone_number(self, e164: str) -> IncomingPhoneNumber | None:
         """The number whose ``phone_number`` is exactly ``e164`` (Twilio's filter also matches partially)."""
-        for item in self._v2010_pages(
-            f"{self._incoming_url()}.json", {"PhoneNumber": e164, "PageSize": "50"}
+        for item in self._items(
+            f"{self._incoming_url()}.json", {"PhoneNumber": e164, "PageSize": "50"}, "2010"
         ):
             number = IncomingPhoneNumber.model_validate(item)
             if number.phone_number == e164:
@@ -125,7 +134,7 @@ class TwilioClient:
     ) -> Iterator[tuple[list[IncomingPhoneNumber], bool]]:
         """The account's numbers one page (one request) at a time, each with "more pages follow"."""
         url = f"{self._incoming_url()}.json"
-        for items, more in self._v2010_page_lists(url, {"PageSize": str(page_size)}):
+        for items, more in self._page_lists(url, {"PageSize": str(page_size)}, "2010"):
             yield [IncomingPhoneNumber.model_validate(item) for item in items], more
 
     # plumbing
@@ -139,37 +148,22 @@ class TwilioClient:
     def _incoming_url(self) -> str:
         return f"{self.endpoints.api}/2010-04-01/Accounts/{_segment(self.account_sid)}/IncomingPhoneNumbers"
 
-    def _v1_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-        for items, _more in self._v1_page_lists(url, params):
+    def _items(self, url: str, params: Mapping[str, str], api: _Api) -> Iterator[dict[str, Any]]:
+        for items, _more in self._page_lists(url, params, api):
             yield from items
 
-    def _v1_page_lists(
-        self, url: str, params: Mapping[str, str]
+    def _page_lists(
+        self, url: str, params: Mapping[str, str], api: _Api
     ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
         # Each page is requested only when the consumer asks for it: a caller may stop early.
+        base = self.endpoints.trunking if api == "v1" else self.endpoints.api
         page: dict[str, Any] = self._json("GET", url, params=params)
         while True:
-            meta = page.get("meta") or {}
-            next_url = meta.get("next_page_url")
-            yield list(page.get(meta.get("key") or "", [])), bool(next_url)
-            if not next_url:
+            items, next_link = _read_page(page, api)
+            yield items, bool(next_link)
+            if not next_link:
                 return
-            page = self._json("GET", self._same_origin(next_url, self.endpoints.trunking))
-
-    def _v2010_pages(self, url: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-        for items, _more in self._v2010_page_lists(url, params):
-            yield from items
-
-    def _v2010_page_lists(
-        self, url: str, params: Mapping[str, str]
-    ) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-        page: dict[str, Any] = self._json("GET", url, params=params)
-        while True:
-            next_uri = page.get("next_page_uri")
-            yield list(page.get("incoming_phone_numbers", [])), bool(next_uri)
-            if not next_uri:
-                return
-            page = self._json("GET", self._same_origin(next_uri, self.endpoints.api))
+            page = self._json("GET", self._same_origin(next_link, base))
 
     @staticmethod
     def _same_origin(link: str, base: str) -> str:
@@ -181,15 +175,8 @@ class TwilioClient:
             suffix = suffix[len(base_path) :]
         return base + suffix
 
-    def _json(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        data: Mapping[str, str] | None = None,
-    ) -> dict[str, Any]:
-        response = self._send(method, url, params=params, data=data)
+    def _json(self, method: str, url: str, **request: Unpack[_RequestOptions]) -> dict[str, Any]:
+        response = self._send(method, url, **request)
         try:
             body = response.json()
         except json.JSONDecodeError:
@@ -237,6 +224,14 @@ def user_agent() -> str:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     return f"pulumi-twilio-trunking/{version}"
+
+
+def _read_page(page: dict[str, Any], api: _Api) -> tuple[list[dict[str, Any]], str | None]:
+    """A list page's items and its link to the next page (none on the last page)."""
+    if api == "v1":
+        meta = page.get("meta") or {}
+        return list(page.get(meta.get("key") or "", [])), meta.get("next_page_url")
+    return list(page.get("incoming_phone_numbers", [])), page.get("next_page_uri")
 
 
 def _segment(value: str) -> str:
