@@ -231,20 +231,15 @@ def test_number_bound_twice_in_different_forms_fails_up_once_both_exist(make_pro
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert found == []
 
-    # Both creates succeed (the same trunk, so Twilio's bind is idempotent); the stack rule then sees
-    # both outputs carry NUMBER and NUMBER_SID and fails the update. The bindings exist by then.
+    # One owner per binding: the provider binds the number for one declaration and refuses the other
+    # (the claims of this update), so the number never has two owners and the update fails.
     up, found = with_pack(project, "up", "--yes")
     assert up.returncode != 0
-    assert [(level, policy) for level, policy, _ in found] == [("mandatory", SINGLE_BINDING)]
-    assert f"binds phone number {NUMBER} / {NUMBER_SID}" in up.stdout
-    assert "error: update failed" in up.stdout
-    assert bindings_in_state(project) == ["backup-line", "main-line"]
+    assert "is declared by two resources of this stack" in up.stdout + up.stderr
+    assert len(bindings_in_state(project)) == 1
+    assert set(bindings_in_state(project)) <= {"backup-line", "main-line"}
     assert bound_to(project)[NUMBER_SID] == ALLOWED_TRUNK
-
-    # From now on the outputs are in the state, so every preview fails until one binding is removed.
-    again, found = with_pack(project, "preview")
-    assert again.returncode != 0
-    assert [(level, policy) for level, policy, _ in found] == [("mandatory", SINGLE_BINDING)]
+    print("policy findings during the refused up:", found)
 
 
 # --- 3. advisory violations -----------------------------------------------------------------------
