@@ -11,8 +11,9 @@ A number bound to the trunk but not declared is a *stray*:
 * ``delete`` touches nothing: removing the declaration only stops enforcing it.
 
 The provider is pickled into state *by reference*: keep this module path and the class name
-``ExclusiveTrunkProvider`` stable. It reuses the association provider's configuration and lazily
-built client (by composition), and pickles as the bare class like that one.
+``ExclusiveTrunkProvider`` stable. It sets up its configuration and lazily built client through an
+association provider of its own (composition: the code is shared, not the instance; the host
+unpickles one instance per provider class), and pickles as the bare class like that one.
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ class ExclusiveTrunkProvider(StatelessProvider):
         self._association_provider().configure(req)
 
     def _bindings(self) -> TrunkBindings:
-        # The same configuration and lazily built client as the association provider (no copy).
+        # Configured and built the way the association provider does it (shared code, own client).
         return self._association_provider()._bindings()
 
     def _bound(self, trunk_sid: str) -> set[str]:
