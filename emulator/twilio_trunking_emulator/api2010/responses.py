@@ -36,22 +36,27 @@ from ..core.http import json_response, no_content, require
 from ..core.paging import parse_page_request
 from ..core.render import api2010_list, incoming_phone_number_path, incoming_phone_number_resource
 
+
+def _handler_fields(param: str, column: str) -> tuple[forms.Field, ...]:
+    """The ``{param}FallbackMethod``, ``{param}FallbackUrl``, ``{param}Method`` and ``{param}Url`` fields."""
+    return (
+        forms.Field(f"{param}FallbackMethod", f"{column}_fallback_method", forms.http_method),
+        forms.Field(f"{param}FallbackUrl", f"{column}_fallback_url", forms.url),
+        forms.Field(f"{param}Method", f"{column}_method", forms.http_method),
+        forms.Field(f"{param}Url", f"{column}_url", forms.url),
+    )
+
+
 NUMBER_FIELDS: tuple[forms.Field, ...] = (
     forms.Field("ApiVersion", "api_version", forms.enum(API_VERSION_2010, "2008-08-01")),
     forms.Field("FriendlyName", "friendly_name", forms.text(64)),
     forms.Field("SmsApplicationSid", "sms_application_sid", forms.sid("AP")),
-    forms.Field("SmsFallbackMethod", "sms_fallback_method", forms.http_method),
-    forms.Field("SmsFallbackUrl", "sms_fallback_url", forms.url),
-    forms.Field("SmsMethod", "sms_method", forms.http_method),
-    forms.Field("SmsUrl", "sms_url", forms.url),
+    *_handler_fields("Sms", "sms"),
     forms.Field("StatusCallback", "status_callback", forms.url),
     forms.Field("StatusCallbackMethod", "status_callback_method", forms.http_method),
     forms.Field("VoiceApplicationSid", "voice_application_sid", forms.sid("AP")),
     forms.Field("VoiceCallerIdLookup", "voice_caller_id_lookup", forms.boolean),
-    forms.Field("VoiceFallbackMethod", "voice_fallback_method", forms.http_method),
-    forms.Field("VoiceFallbackUrl", "voice_fallback_url", forms.url),
-    forms.Field("VoiceMethod", "voice_method", forms.http_method),
-    forms.Field("VoiceUrl", "voice_url", forms.url),
+    *_handler_fields("Voice", "voice"),
     forms.Field("EmergencyStatus", "emergency_status", forms.enum("Active", "Inactive")),
     forms.Field("EmergencyAddressSid", "emergency_address_sid", forms.sid("AD")),
     forms.Field("TrunkSid", "trunk_sid", forms.sid("TK")),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..constants import E164_RE
+from ..jsonobject import json_object
 from .seed import SeedError
 
 _KEYS = frozenset({"numbers", "trunks", "bound", "first_number", "friendly_name_prefix"})
@@ -37,11 +38,9 @@ class GenerateSpec:
 
 
 def parse_generate_spec(data: object) -> GenerateSpec:
-    if not isinstance(data, dict):
-        raise SeedError("generate must be a JSON object")
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise SeedError(f"generate has unknown keys: {sorted(unknown)}")
+    data = json_object(
+        data, _KEYS, SeedError, "generate must be a JSON object", "generate has unknown keys: {}"
+    )
     numbers = _count(data.get("numbers", 0), "generate.numbers", MAX_GENERATED_NUMBERS)
     trunks = _count(data.get("trunks", 0), "generate.trunks", MAX_GENERATED_TRUNKS)
     raw_bound = data.get("bound", 0)

@@ -7,6 +7,8 @@ renders it.  The control plane (``/_emulator/seed``) reports the same errors as 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ..core.exceptions import (
     ALREADY_BOUND_ERROR_CODE,
     ALREADY_BOUND_HTTP_STATUS,
@@ -78,28 +80,26 @@ class DuplicateError(StoreError):
         self.value = value
 
 
-class DomainTakenError(DuplicateError):
-    def __init__(self, domain_name: str) -> None:
-        super().__init__(
-            "domain_name",
-            domain_name,
-            code=DOMAIN_TAKEN_ERROR_CODE,
-            message=f"Trunk Domain already taken: {domain_name}",
-        )
+class _ColumnTaken(DuplicateError):
+    """A :class:`DuplicateError` of one column: ``taken`` is (column, Twilio code, message template).
+
+    The template's ``{}`` is the value.
+    """
+
+    taken: ClassVar[tuple[str, int, str]]
+
+    def __init__(self, value: str) -> None:
+        column, code, message = self.taken
+        super().__init__(column, value, code=code, message=message.format(value))
 
 
-class PhoneNumberTakenError(DuplicateError):
-    def __init__(self, phone_number: str) -> None:
-        super().__init__(
-            "phone_number",
-            phone_number,
-            code=PHONE_NUMBER_UNAVAILABLE_ERROR_CODE,
-            message=f"PhoneNumber {phone_number} is not available",
-        )
+class DomainTakenError(_ColumnTaken):
+    taken = ("domain_name", DOMAIN_TAKEN_ERROR_CODE, "Trunk Domain already taken: {}")
 
 
-class DuplicateSidError(DuplicateError):
-    def __init__(self, sid: str) -> None:
-        super().__init__(
-            "sid", sid, code=INVALID_PARAMETER_ERROR_CODE, message=f"sid {sid} is already in use"
-        )
+class PhoneNumberTakenError(_ColumnTaken):
+    taken = ("phone_number", PHONE_NUMBER_UNAVAILABLE_ERROR_CODE, "PhoneNumber {} is not available")
+
+
+class DuplicateSidError(_ColumnTaken):
+    taken = ("sid", INVALID_PARAMETER_ERROR_CODE, "sid {} is already in use")

@@ -13,7 +13,15 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class TrunkRecord:
+class _Record:
+    """A stored row; :meth:`to_json` gives its columns as a plain dict."""
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TrunkRecord(_Record):
     sid: str
     friendly_name: str | None
     domain_name: str | None
@@ -29,12 +37,9 @@ class TrunkRecord:
     date_created: str
     date_updated: str
 
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
 
 @dataclass(frozen=True)
-class PhoneNumberRecord:
+class PhoneNumberRecord(_Record):
     sid: str
     phone_number: str
     friendly_name: str | None
@@ -71,9 +76,6 @@ class PhoneNumberRecord:
     type: str
     date_created: str
     date_updated: str
-
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 TRUNK_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(TrunkRecord))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..constants import E164_RE, PHONE_NUMBER_SID_RE, TRUNK_SID_RE
+from ..jsonobject import json_object
 from .records import (
     PHONE_NUMBER_BOOL_COLUMNS,
     PHONE_NUMBER_COLUMNS,
@@ -55,11 +56,13 @@ def load_seed_file(path: str | os.PathLike[str]) -> SeedDocument:
 
 def parse_seed(data: object) -> SeedDocument:
     """Validate a decoded seed document."""
-    if not isinstance(data, dict):
-        raise SeedError("seed document must be a JSON object")
-    unknown = set(data) - {"trunks", "phone_numbers"}
-    if unknown:
-        raise SeedError(f"unknown seed keys: {sorted(unknown)}")
+    data = json_object(
+        data,
+        {"trunks", "phone_numbers"},
+        SeedError,
+        "seed document must be a JSON object",
+        "unknown seed keys: {}",
+    )
     trunks = _entries(data.get("trunks", []), "trunks")
     numbers = _entries(data.get("phone_numbers", []), "phone_numbers")
     return SeedDocument(

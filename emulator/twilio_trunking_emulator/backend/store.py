@@ -196,6 +196,18 @@ class Store:
         with self._lock:
             return fn(self._conn)
 
+    def _update(
+        self,
+        sid: str,
+        changes: Mapping[str, Any],
+        get: Callable[[sqlite3.Connection, str], _R | None],
+        missing: Callable[[str], Exception],
+        update: Callable[[sqlite3.Connection, _R, Mapping[str, Any]], _R],
+    ) -> _R:
+        """In one transaction: read row ``sid`` (``missing(sid)`` if there is none), apply ``changes``."""
+        with self._tx() as conn:
+            return update(conn, _found(get(conn, sid), missing, sid), changes)
+
     def reset(self) -> None:
         """Delete every trunk and number."""
         with self._tx() as conn:
@@ -215,17 +227,12 @@ class Store:
         return [_trunk(r) for r in rows]
 
     def update_trunk(self, sid: str, changes: Mapping[str, Any]) -> TrunkRecord:
-        with self._tx() as conn:
-            current = _get_trunk(conn, sid)
-            if current is None:
-                raise UnknownTrunkError(sid)
-            return self._update_trunk(conn, current, changes)
+        return self._update(sid, changes, _get_trunk, UnknownTrunkError, self._update_trunk)
 
     def delete_trunk(self, sid: str) -> None:
         """Delete a trunk; its numbers stay in the account, unbound."""
         with self._tx() as conn:
-            if _get_trunk(conn, sid) is None:
-                raise UnknownTrunkError(sid)
+            _found(_get_trunk(conn, sid), UnknownTrunkError, sid)
             now = self._clock()
             conn.execute(
                 "UPDATE phone_numbers SET trunk_sid = NULL, date_updated = ? WHERE trunk_sid = ?",
@@ -298,11 +305,7 @@ class Store:
 
     def update_number(self, sid: str, changes: Mapping[str, Any]) -> PhoneNumberRecord:
         """Update columns of a number, keeping the trunk/application invariant."""
-        with self._tx() as conn:
-            current = _get_number(conn, sid)
-            if current is None:
-                raise UnknownPhoneNumberError(sid)
-            return self._update_number(conn, current, changes)
+        return self._update(sid, changes, _get_number, UnknownPhoneNumberError, self._update_number)
 
     def delete_number(self, sid: str) -> None:
         """Release a number (which also removes it from its trunk)."""
@@ -327,11 +330,8 @@ class Store:
         with ``"move"`` it is moved (or left in place).
         """
         with self._tx() as conn:
-            if _get_trunk(conn, trunk_sid) is None:
-                raise UnknownTrunkError(trunk_sid)
-            number = _get_number(conn, number_sid)
-            if number is None:
-                raise UnknownPhoneNumberError(number_sid)
+            _found(_get_trunk(conn, trunk_sid), UnknownTrunkError, trunk_sid)
+            number = _found(_get_number(conn, number_sid), UnknownPhoneNumberError, number_sid)
             if number.trunk_sid is not None and policy == "reject":
                 raise AlreadyBoundError(
                     number_sid, number.trunk_sid, status=conflict_status, code=conflict_code
@@ -450,16 +450,12 @@ class Store:
     def _insert_trunk(
         self, conn: sqlite3.Connection, fields: Mapping[str, Any], sid: str | None
     ) -> TrunkRecord:
-        sid = sid or new_sid("TK")
-        if _get_trunk(conn, sid) is not None:
-            raise DuplicateSidError(sid)
+        sid = _unused_sid(conn, sid, "TK", _get_trunk)
         _check_domain_free(conn, fields.get("domain_name"), sid)
         now = self._clock()
         values = {**TRUNK_DEFAULTS, **fields, "sid": sid, "date_created": now, "date_updated": now}
         _insert(conn, "trunks", TRUNK_COLUMNS, values)
-        record = _get_trunk(conn, sid)
-        assert record is not None
-        return record
+        return _written(_get_trunk(conn, sid))
 
     def _update_trunk(
         self, conn: sqlite3.Connection, current: TrunkRecord, changes: Mapping[str, Any]
@@ -467,16 +463,12 @@ class Store:
         if "domain_name" in changes:
             _check_domain_free(conn, changes["domain_name"], current.sid)
         self._apply_changes(conn, "trunks", current.to_json(), changes, TRUNK_COLUMNS)
-        record = _get_trunk(conn, current.sid)
-        assert record is not None
-        return record
+        return _written(_get_trunk(conn, current.sid))
 
     def _insert_number(
         self, conn: sqlite3.Connection, fields: Mapping[str, Any], sid: str | None
     ) -> PhoneNumberRecord:
-        sid = sid or new_sid("PN")
-        if _get_number(conn, sid) is not None:
-            raise DuplicateSidError(sid)
+        sid = _unused_sid(conn, sid, "PN", _get_number)
         phone = fields["phone_number"]
         if conn.execute("SELECT 1 FROM phone_numbers WHERE phone_number = ?", (phone,)).fetchone():
             raise PhoneNumberTakenError(phone)
@@ -488,9 +480,7 @@ class Store:
         now = self._clock()
         values.update(sid=sid, date_created=now, date_updated=now)
         _insert(conn, "phone_numbers", PHONE_NUMBER_COLUMNS, values)
-        record = _get_number(conn, sid)
-        assert record is not None
-        return record
+        return _written(_get_number(conn, sid))
 
     def _update_number(
         self, conn: sqlite3.Connection, current: PhoneNumberRecord, changes: Mapping[str, Any]
@@ -505,9 +495,7 @@ class Store:
             if taken:
                 raise PhoneNumberTakenError(merged["phone_number"])
         self._apply_changes(conn, "phone_numbers", current.to_json(), merged, PHONE_NUMBER_COLUMNS)
-        record = _get_number(conn, current.sid)
-        assert record is not None
-        return record
+        return _written(_get_number(conn, current.sid))
 
     def _apply_changes(
         self,
@@ -636,6 +624,29 @@ def _count(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> int
 
 def _sid(record: PhoneNumberRecord) -> str:
     return record.sid
+
+
+def _unused_sid(
+    conn: sqlite3.Connection, sid: str | None, prefix: str, get: Callable[[sqlite3.Connection, str], object]
+) -> str:
+    """``sid``, or a new random one with ``prefix``; :class:`DuplicateSidError` if ``get`` finds a row."""
+    sid = sid or new_sid(prefix)
+    if get(conn, sid) is not None:
+        raise DuplicateSidError(sid)
+    return sid
+
+
+def _found(record: _R | None, missing: Callable[[str], Exception], sid: str) -> _R:
+    """``record``, or the ``missing(sid)`` error when it is ``None`` (there is no row ``sid``)."""
+    if record is None:
+        raise missing(sid)
+    return record
+
+
+def _written(record: _R | None) -> _R:
+    """A row this transaction has just inserted or updated, read back (so never ``None``)."""
+    assert record is not None
+    return record
 
 
 def _get_trunk(conn: sqlite3.Connection, sid: str) -> TrunkRecord | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..backend.store import Store
 from ..constants import BOUND_NUMBER_POLICIES, DEFAULT_BOUND_NUMBER_POLICY, BoundNumberPolicy
+from ..jsonobject import json_object
 from .auth import Credentials
 from .connections import ConnectionRegistry
 from .exceptions import ALREADY_BOUND_ERROR_CODE, ALREADY_BOUND_HTTP_STATUS
@@ -36,11 +37,13 @@ class Settings:
 
     def update(self, changes: object) -> None:
         """Apply a JSON object of changes, validating every value first."""
-        if not isinstance(changes, dict):
-            raise SettingsError("settings must be a JSON object")
-        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
-        if unknown:
-            raise SettingsError(f"unknown settings: {sorted(unknown)}")
+        changes = json_object(
+            changes,
+            {f.name for f in dataclasses.fields(self)},
+            SettingsError,
+            "settings must be a JSON object",
+            "unknown settings: {}",
+        )
         validated: dict[str, Any] = {}
         for key, value in changes.items():
             validated[key] = _validate_setting(key, value)

@@ -31,6 +31,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from ..jsonobject import json_object
+
 FaultKind = Literal["status", "drop", "drop_after", "latency"]
 FAULT_KINDS: tuple[FaultKind, ...] = ("status", "drop", "drop_after", "latency")
 _RULE_KEYS = frozenset(
@@ -85,11 +87,9 @@ class FaultPlan:
 
 
 def parse_rule(data: object) -> FaultRule:
-    if not isinstance(data, dict):
-        raise FaultRuleError("a fault rule must be a JSON object")
-    unknown = set(data) - _RULE_KEYS
-    if unknown:
-        raise FaultRuleError(f"unknown fault rule keys: {sorted(unknown)}")
+    data = json_object(
+        data, _RULE_KEYS, FaultRuleError, "a fault rule must be a JSON object", "unknown fault rule keys: {}"
+    )
     kind = data.get("kind")
     if kind not in FAULT_KINDS:
         raise FaultRuleError(f"kind must be one of {list(FAULT_KINDS)}")

@@ -11,11 +11,12 @@ never cause a violation: each rule checks what is known and skips the rest.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -52,15 +53,6 @@ PROTECTED: Final = "twilio-trunk-binding-protected"
 COUNTRY_ALLOWED: Final = "twilio-phone-number-country-allowed"
 COUNTRY_ALLOWED_STACK: Final = "twilio-phone-number-country-allowed-stack"
 
-POLICY_NAMES: Final = (
-    WELL_FORMED,
-    SINGLE_BINDING,
-    ALLOWED_TRUNKS,
-    PROTECTED,
-    COUNTRY_ALLOWED,
-    COUNTRY_ALLOWED_STACK,
-)
-
 # --- config keys ----------------------------------------------------------------------------------
 
 ALLOWED_TRUNK_SIDS: Final = "allowedTrunkSids"
@@ -71,6 +63,158 @@ COUNTRY_CODE_PATTERN: Final = r"^\+?[1-9][0-9]{0,2}$"
 _COUNTRY_CODE = re.compile(COUNTRY_CODE_PATTERN)
 
 _TAGS: Final = ("twilio", "sip-trunking")
+
+
+# --- what each policy says about itself -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """A policy's text, severity and config schema properties (its name is its key in ``_SETTINGS``).
+
+    The default enforcement level is the default of the policy's factory.
+    """
+
+    display_name: str
+    description: str
+    severity: Severity
+    remediation_steps: str
+    config: dict[str, dict[str, Any]] | None = None
+
+
+def _unique_strings(description: str, pattern: str) -> dict[str, Any]:
+    """A config property: a list of distinct strings matching ``pattern``, empty by default."""
+    return {
+        "type": "array",
+        "description": description,
+        "items": {"type": "string", "pattern": pattern},
+        "uniqueItems": True,
+        "default": [],
+    }
+
+
+_COUNTRY_CONFIG: Final = {
+    ALLOWED_COUNTRY_CODES: _unique_strings(
+        'E.164 country calling codes (e.g. "1", "44") that bound numbers may have. '
+        "Empty: the rule checks nothing.",
+        COUNTRY_CODE_PATTERN,
+    ),
+}
+_COUNTRY_REMEDIATION: Final = f"Bind a number from an allowed country, or extend '{ALLOWED_COUNTRY_CODES}'."
+
+_SETTINGS: Final[Mapping[str, _Settings]] = {
+    WELL_FORMED: _Settings(
+        display_name="Trunk bindings are well-formed",
+        description=(
+            "A trunk phone-number binding needs a trunk SID (TK + 32 hex digits) and exactly one of "
+            "a phone number SID (PN + 32 hex digits) or an E.164 phone number."
+        ),
+        severity=Severity.HIGH,
+        remediation_steps=(
+            "Fix the inputs of the binding: trunk_sid='TK…' plus either phone_number_sid='PN…' or "
+            "phone_number='+14155550100' (not both)."
+        ),
+    ),
+    SINGLE_BINDING: _Settings(
+        display_name="One binding per phone number",
+        description=(
+            "A phone number may be bound to a SIP trunk by only one TrunkPhoneNumberAssociation per stack."
+        ),
+        severity=Severity.HIGH,
+        remediation_steps=(
+            "Keep one binding of the number. Remove a duplicate's declaration; if the duplicate is "
+            "already in the stack's state, run `pulumi state delete <its urn>` first so that removing "
+            "it does not unbind the number. To move a number to another trunk, change trunk_sid on "
+            "its existing binding."
+        ),
+    ),
+    ALLOWED_TRUNKS: _Settings(
+        display_name="Bindings use an allowed trunk",
+        description=(
+            f"When '{ALLOWED_TRUNK_SIDS}' is configured, phone numbers may only be bound to those SIP trunks."
+        ),
+        severity=Severity.HIGH,
+        remediation_steps=(
+            f"Bind to one of the trunks listed in '{ALLOWED_TRUNK_SIDS}', or add the trunk to that "
+            "list in the policy pack config for this environment."
+        ),
+        config={
+            ALLOWED_TRUNK_SIDS: _unique_strings(
+                "Trunk SIDs (TK…) that bindings in this stack may use. Empty: any trunk.", TRUNK_SID_PATTERN
+            ),
+        },
+    ),
+    PROTECTED: _Settings(
+        display_name="Bindings are protected in production",
+        description=(
+            f"In stacks whose name matches '{STACK_PATTERN}' (default '{DEFAULT_STACK_PATTERN}'), "
+            "trunk phone-number bindings must have the protect resource option set."
+        ),
+        severity=Severity.MEDIUM,
+        remediation_steps=(
+            "Add opts=pulumi.ResourceOptions(protect=True) to the binding (or run "
+            "`pulumi state protect <urn>` for an existing one)."
+        ),
+        config={
+            STACK_PATTERN: {
+                "type": "string",
+                "description": (
+                    "Glob (fnmatch, case-sensitive) on the stack name; matching stacks "
+                    "require protect=True on bindings."
+                ),
+                "minLength": 1,
+                "default": DEFAULT_STACK_PATTERN,
+            },
+        },
+    ),
+    COUNTRY_ALLOWED: _Settings(
+        display_name="Numbers are from allowed countries (inputs)",
+        description=(
+            f"When '{ALLOWED_COUNTRY_CODES}' is configured, a phone_number input must start with "
+            "'+' and one of those country calling codes."
+        ),
+        severity=Severity.MEDIUM,
+        remediation_steps=_COUNTRY_REMEDIATION,
+        config=_COUNTRY_CONFIG,
+    ),
+    COUNTRY_ALLOWED_STACK: _Settings(
+        display_name="Numbers are from allowed countries (bound numbers)",
+        description=(
+            f"When '{ALLOWED_COUNTRY_CODES}' is configured, every bound number (the phone_number "
+            "output, also set for bindings made by phone_number_sid) must start with '+' and one "
+            "of those country calling codes."
+        ),
+        severity=Severity.MEDIUM,
+        remediation_steps=_COUNTRY_REMEDIATION,
+        config=_COUNTRY_CONFIG,
+    ),
+}
+
+POLICY_NAMES: Final = tuple(_SETTINGS)
+
+_P = TypeVar("_P", ResourceValidationPolicy, StackValidationPolicy)
+
+
+def _policy(
+    kind: type[_P],
+    name: str,
+    validate: Callable[[Any, ReportViolation], None],
+    enforcement_level: EnforcementLevel,
+) -> _P:
+    """A fresh ``kind`` policy named ``name``, with the settings of ``_SETTINGS[name]``."""
+    settings = _SETTINGS[name]
+    config = settings.config
+    return kind(
+        name=name,
+        display_name=settings.display_name,
+        description=settings.description,
+        validate=validate,
+        enforcement_level=enforcement_level,
+        config_schema=None if config is None else PolicyConfigSchema(properties=copy.deepcopy(config)),
+        severity=settings.severity,
+        tags=list(_TAGS),
+        remediation_steps=settings.remediation_steps,
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -128,22 +272,7 @@ def validate_binding_well_formed(args: ResourceValidationArgs, report_violation:
 def trunk_binding_well_formed_policy(
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY,
 ) -> ResourceValidationPolicy:
-    return ResourceValidationPolicy(
-        name=WELL_FORMED,
-        display_name="Trunk bindings are well-formed",
-        description=(
-            "A trunk phone-number binding needs a trunk SID (TK + 32 hex digits) and exactly one of "
-            "a phone number SID (PN + 32 hex digits) or an E.164 phone number."
-        ),
-        validate=validate_binding_well_formed,
-        enforcement_level=enforcement_level,
-        severity=Severity.HIGH,
-        tags=list(_TAGS),
-        remediation_steps=(
-            "Fix the inputs of the binding: trunk_sid='TK…' plus either phone_number_sid='PN…' or "
-            "phone_number='+14155550100' (not both)."
-        ),
-    )
+    return _policy(ResourceValidationPolicy, WELL_FORMED, validate_binding_well_formed, enforcement_level)
 
 
 # --- 2. one binding per number --------------------------------------------------------------------
@@ -239,22 +368,8 @@ def validate_single_binding_per_number(args: StackValidationArgs, report_violati
 def single_binding_per_number_policy(
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY,
 ) -> StackValidationPolicy:
-    return StackValidationPolicy(
-        name=SINGLE_BINDING,
-        display_name="One binding per phone number",
-        description=(
-            "A phone number may be bound to a SIP trunk by only one TrunkPhoneNumberAssociation per stack."
-        ),
-        validate=validate_single_binding_per_number,
-        enforcement_level=enforcement_level,
-        severity=Severity.HIGH,
-        tags=list(_TAGS),
-        remediation_steps=(
-            "Keep one binding of the number. Remove a duplicate's declaration; if the duplicate is "
-            "already in the stack's state, run `pulumi state delete <its urn>` first so that removing "
-            "it does not unbind the number. To move a number to another trunk, change trunk_sid on "
-            "its existing binding."
-        ),
+    return _policy(
+        StackValidationPolicy, SINGLE_BINDING, validate_single_binding_per_number, enforcement_level
     )
 
 
@@ -285,34 +400,7 @@ def validate_trunk_allowed(args: ResourceValidationArgs, report_violation: Repor
 def trunk_allowed_policy(
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY,
 ) -> ResourceValidationPolicy:
-    return ResourceValidationPolicy(
-        name=ALLOWED_TRUNKS,
-        display_name="Bindings use an allowed trunk",
-        description=(
-            f"When '{ALLOWED_TRUNK_SIDS}' is configured, phone numbers may only be bound to those SIP trunks."
-        ),
-        validate=validate_trunk_allowed,
-        enforcement_level=enforcement_level,
-        config_schema=PolicyConfigSchema(
-            properties={
-                ALLOWED_TRUNK_SIDS: {
-                    "type": "array",
-                    "description": (
-                        "Trunk SIDs (TK…) that bindings in this stack may use. Empty: any trunk."
-                    ),
-                    "items": {"type": "string", "pattern": TRUNK_SID_PATTERN},
-                    "uniqueItems": True,
-                    "default": [],
-                },
-            },
-        ),
-        severity=Severity.HIGH,
-        tags=list(_TAGS),
-        remediation_steps=(
-            f"Bind to one of the trunks listed in '{ALLOWED_TRUNK_SIDS}', or add the trunk to that "
-            "list in the policy pack config for this environment."
-        ),
-    )
+    return _policy(ResourceValidationPolicy, ALLOWED_TRUNKS, validate_trunk_allowed, enforcement_level)
 
 
 # --- 4. protection in matching stacks -------------------------------------------------------------
@@ -351,35 +439,7 @@ def binding_protected_policy(
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         validate_binding_protected(args, report_violation, stack_name=stack_name)
 
-    return ResourceValidationPolicy(
-        name=PROTECTED,
-        display_name="Bindings are protected in production",
-        description=(
-            f"In stacks whose name matches '{STACK_PATTERN}' (default '{DEFAULT_STACK_PATTERN}'), "
-            "trunk phone-number bindings must have the protect resource option set."
-        ),
-        validate=validate,
-        enforcement_level=enforcement_level,
-        config_schema=PolicyConfigSchema(
-            properties={
-                STACK_PATTERN: {
-                    "type": "string",
-                    "description": (
-                        "Glob (fnmatch, case-sensitive) on the stack name; matching stacks "
-                        "require protect=True on bindings."
-                    ),
-                    "minLength": 1,
-                    "default": DEFAULT_STACK_PATTERN,
-                },
-            },
-        ),
-        severity=Severity.MEDIUM,
-        tags=list(_TAGS),
-        remediation_steps=(
-            "Add opts=pulumi.ResourceOptions(protect=True) to the binding (or run "
-            "`pulumi state protect <urn>` for an existing one)."
-        ),
-    )
+    return _policy(ResourceValidationPolicy, PROTECTED, validate, enforcement_level)
 
 
 # --- 5. allowed country codes ---------------------------------------------------------------------
@@ -425,6 +485,12 @@ def validate_country_allowed(args: ResourceValidationArgs, report_violation: Rep
     report_violation(_country_message(_label(args.name), number, codes, COUNTRY_ALLOWED), None)
 
 
+def country_allowed_policy(
+    enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY,
+) -> ResourceValidationPolicy:
+    return _policy(ResourceValidationPolicy, COUNTRY_ALLOWED, validate_country_allowed, enforcement_level)
+
+
 def validate_country_allowed_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Bound numbers (the ``phone_number`` output) must have an allowed country code."""
     codes = _country_codes(args.get_config())
@@ -438,59 +504,11 @@ def validate_country_allowed_stack(args: StackValidationArgs, report_violation: 
         report_violation(_country_message(label, number, codes, COUNTRY_ALLOWED_STACK), resource.urn)
 
 
-def _country_schema() -> PolicyConfigSchema:
-    return PolicyConfigSchema(
-        properties={
-            ALLOWED_COUNTRY_CODES: {
-                "type": "array",
-                "description": (
-                    'E.164 country calling codes (e.g. "1", "44") that bound numbers may have. '
-                    "Empty: the rule checks nothing."
-                ),
-                "items": {"type": "string", "pattern": COUNTRY_CODE_PATTERN},
-                "uniqueItems": True,
-                "default": [],
-            },
-        },
-    )
-
-
-def country_allowed_policy(
-    enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY,
-) -> ResourceValidationPolicy:
-    return ResourceValidationPolicy(
-        name=COUNTRY_ALLOWED,
-        display_name="Numbers are from allowed countries (inputs)",
-        description=(
-            f"When '{ALLOWED_COUNTRY_CODES}' is configured, a phone_number input must start with "
-            "'+' and one of those country calling codes."
-        ),
-        validate=validate_country_allowed,
-        enforcement_level=enforcement_level,
-        config_schema=_country_schema(),
-        severity=Severity.MEDIUM,
-        tags=list(_TAGS),
-        remediation_steps=(f"Bind a number from an allowed country, or extend '{ALLOWED_COUNTRY_CODES}'."),
-    )
-
-
 def country_allowed_stack_policy(
     enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY,
 ) -> StackValidationPolicy:
-    return StackValidationPolicy(
-        name=COUNTRY_ALLOWED_STACK,
-        display_name="Numbers are from allowed countries (bound numbers)",
-        description=(
-            f"When '{ALLOWED_COUNTRY_CODES}' is configured, every bound number (the phone_number "
-            "output, also set for bindings made by phone_number_sid) must start with '+' and one "
-            "of those country calling codes."
-        ),
-        validate=validate_country_allowed_stack,
-        enforcement_level=enforcement_level,
-        config_schema=_country_schema(),
-        severity=Severity.MEDIUM,
-        tags=list(_TAGS),
-        remediation_steps=(f"Bind a number from an allowed country, or extend '{ALLOWED_COUNTRY_CODES}'."),
+    return _policy(
+        StackValidationPolicy, COUNTRY_ALLOWED_STACK, validate_country_allowed_stack, enforcement_level
     )
 
 
