@@ -105,16 +105,6 @@ def twilio_emulator_options() -> EmulatorOptions:
 
 
 @pytest.fixture
-def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
-    return twilio_emulator
-
-
-@pytest.fixture
-def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
-    return twilio_emulator.control
-
-
-@pytest.fixture
 def http(emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[httpx.Client]:
     """A plain httpx client on the emulator with the account's Basic credentials."""
     with httpx.Client(base_url=emulator.base_url, auth=(emulator.account_sid, AUTH_TOKEN), timeout=10) as c:

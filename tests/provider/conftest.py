@@ -34,16 +34,6 @@ def twilio_emulator_options() -> EmulatorOptions:
 
 
 @pytest.fixture
-def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
-    return twilio_emulator
-
-
-@pytest.fixture
-def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
-    return twilio_emulator.control
-
-
-@pytest.fixture
 def seeded(control: EmulatorControl) -> Seeded:
     result = control.seed(
         {

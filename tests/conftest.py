@@ -1,0 +1,23 @@
+"""Fixtures shared by the test folders that run against an emulated Twilio.
+
+The emulator comes from the package's own testing kit (the ``twilio_emulator`` fixture of the
+``pytest11`` plugin); a folder chooses what it serves by overriding ``twilio_emulator_options``.
+Folders that test the emulator itself, or that need it as a separate process, define their own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_twilio_trunking.testing import TwilioEmulator
+from twilio_trunking_emulator import EmulatorControl
+
+
+@pytest.fixture
+def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
+    return twilio_emulator
+
+
+@pytest.fixture
+def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
+    return twilio_emulator.control
