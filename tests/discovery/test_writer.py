@@ -133,6 +133,24 @@ def test_the_terraform_project_has_an_executable_handover_script(tmp_path: Path)
     assert json.loads((out / DATA_FILE).read_text())["source"] == "terraform"
 
 
+def test_a_rerun_from_the_account_drops_the_handover_script_it_wrote_before(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV, terraform_addresses=["a.b"]))
+    assert (out / HANDOVER_FILE).exists()
+    changed = write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV), force=True)
+    assert not (out / HANDOVER_FILE).exists()
+    assert out / HANDOVER_FILE in changed
+    assert json.loads((out / DATA_FILE).read_text())["source"] == "account"
+
+
+def test_a_handover_script_someone_else_wrote_is_never_removed(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / HANDOVER_FILE).write_text("#!/bin/sh\necho mine\n")
+    write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV), force=True)
+    assert (out / HANDOVER_FILE).read_text() == "#!/bin/sh\necho mine\n"
+
+
 def test_the_generated_program_is_mypy_strict_clean(tmp_path: Path) -> None:
     out = tmp_path / "project"
     write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV))

@@ -163,7 +163,8 @@ def write_project(out: Path, project: ProjectFiles, *, force: bool = False) -> l
     """Write the files into ``out``; returns the ones whose content changed.
 
     ``out`` must be empty or missing unless ``force``; even then, a file of the same name that this
-    command did not write is refused, and every other file in ``out`` is left alone.
+    command did not write is refused, and every other file in ``out`` is left alone, except a
+    handover script this command wrote for Terraform state that the new project no longer has.
     """
     if out.exists() and not out.is_dir():
         raise DiscoveryOutputError(f"{out} exists and is not a directory")
@@ -194,4 +195,11 @@ def write_project(out: Path, project: ProjectFiles, *, force: bool = False) -> l
             changed.append(path)
         elif path.stat().st_mode & 0o777 != mode:
             path.chmod(mode)
+    # A re-run from the account replaces a project once written from Terraform state: its handover
+    # script (ours, by its mark) would describe bindings this project no longer came from.
+    stale = out / HANDOVER_FILE
+    ours = stale.is_file() and _written_by_us(HANDOVER_FILE, stale.read_text(encoding="utf-8"))
+    if HANDOVER_FILE not in project.files and ours:
+        stale.unlink()
+        changed.append(stale)
     return changed
