@@ -7,6 +7,10 @@ Folders that test the emulator itself, or that need it as a separate process, de
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import httpx
 import pytest
 
 from pulumi_twilio_trunking.testing import TwilioEmulator
@@ -21,3 +25,25 @@ def emulator(twilio_emulator: TwilioEmulator) -> TwilioEmulator:
 @pytest.fixture
 def control(twilio_emulator: TwilioEmulator) -> EmulatorControl:
     return twilio_emulator.control
+
+
+# Factories over the emulator's Twilio API, for the folders whose ``client`` is a plain httpx
+# client on the emulator and that define ``numbers_path`` (tests/emulator, the schema contract).
+@pytest.fixture
+def make_trunk(client: httpx.Client) -> Callable[..., dict[str, Any]]:
+    def make(**form: str) -> dict[str, Any]:
+        response = client.post("/v1/Trunks", data=form)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    return make
+
+
+@pytest.fixture
+def make_number(client: httpx.Client, numbers_path: str) -> Callable[..., dict[str, Any]]:
+    def make(phone_number: str, **form: str) -> dict[str, Any]:
+        response = client.post(f"{numbers_path}.json", data={"PhoneNumber": phone_number, **form})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    return make

@@ -32,26 +32,6 @@ def numbers_path(emulator: EmulatorServer) -> str:
 
 
 @pytest.fixture
-def make_trunk(client: httpx.Client) -> Factory:
-    def make(**form: str) -> dict[str, Any]:
-        response = client.post("/v1/Trunks", data=form)
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-    return make
-
-
-@pytest.fixture
-def make_number(client: httpx.Client, numbers_path: str) -> Factory:
-    def make(phone_number: str, **form: str) -> dict[str, Any]:
-        response = client.post(f"{numbers_path}.json", data={"PhoneNumber": phone_number, **form})
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-    return make
-
-
-@pytest.fixture
 def check_schema() -> SchemaCheck:
     return contract_check_schema
 

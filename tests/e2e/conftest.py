@@ -164,6 +164,12 @@ class Project:
             {number["phone_number"]: number["sid"] for number in result["phone_numbers"]},
         )
 
+    def seed_one(self) -> tuple[str, str, str]:
+        """One trunk and one unbound number: (trunk SID, E.164 number, PN SID)."""
+        (number,) = numbers(1)
+        seeded = self.seed([number])
+        return seeded.trunks[0], number, seeded.numbers[number]
+
     def declare(self, trunk_sid: str, declared: Sequence[str]) -> None:
         """Set the ``trunk`` and ``numbers`` config that ``BINDINGS_PROGRAM`` reads."""
         self.pulumi.set_config_values({"trunk": trunk_sid, "numbers": json.dumps(list(declared))})

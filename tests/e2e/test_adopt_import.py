@@ -176,9 +176,7 @@ def test_import_resource_option_adopts_exactly_that_binding(
 
 def test_pulumi_import_command(make_project: ProjectFactory, twilio_api: TwilioApi) -> None:
     project = make_project(SID_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
-    trunk, number_sid = seeded.trunks[0], seeded.numbers[number]
+    trunk, number, number_sid = project.seed_one()
     twilio_api.bind(trunk, number_sid)
     project.configure()
     project.pulumi.set_config_values({"trunk": trunk, "number_sid": number_sid})
@@ -233,9 +231,7 @@ def test_reading_an_existing_binding_with_the_id_option(
     make_project: ProjectFactory, twilio_api: TwilioApi
 ) -> None:
     project = make_project(READ_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
-    trunk, number_sid = seeded.trunks[0], seeded.numbers[number]
+    trunk, _, number_sid = project.seed_one()
     twilio_api.bind(trunk, number_sid)
     project.configure()
     project.pulumi.set_config_values(

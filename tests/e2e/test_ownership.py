@@ -3,7 +3,7 @@ number another declaration holds, and errors that reach `pulumi up` as one clear
 
 from __future__ import annotations
 
-from tests.e2e.conftest import ProjectFactory, TwilioApi, bindings_with, numbers
+from tests.e2e.conftest import ProjectFactory, TwilioApi, bindings_with
 
 TWINS_PROGRAM = """
 import pulumi
@@ -22,9 +22,7 @@ def test_twins_in_one_stack_never_share_a_binding(
     make_project: ProjectFactory, twilio_api: TwilioApi
 ) -> None:
     project = make_project(TWINS_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
-    trunk, sid = seeded.trunks[0], seeded.numbers[number]
+    trunk, number, sid = project.seed_one()
     project.configure()
     project.pulumi.set_config_values({"trunk": trunk, "number": number, "sid": sid, "twin": "false"})
     project.pulumi.run("up", "--yes", "--skip-preview")
@@ -50,9 +48,7 @@ def test_a_second_stack_is_refused_and_may_adopt_explicitly(
     make_project: ProjectFactory, twilio_api: TwilioApi
 ) -> None:
     project = make_project(TWINS_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
-    trunk, sid = seeded.trunks[0], seeded.numbers[number]
+    trunk, number, sid = project.seed_one()
     for stack in ("staging", "prod"):
         project.configure(stack=stack)
         project.pulumi.set_config_values({"trunk": trunk, "number": number, "sid": sid})
@@ -71,12 +67,9 @@ def test_a_second_stack_is_refused_and_may_adopt_explicitly(
 
 def test_credential_bearing_base_url_from_env_is_one_clear_line(make_project: ProjectFactory) -> None:
     project = make_project(TWINS_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
+    trunk, number, sid = project.seed_one()
     project.configure()
-    project.pulumi.set_config_values(
-        {"trunk": seeded.trunks[0], "number": number, "sid": seeded.numbers[number]}
-    )
+    project.pulumi.set_config_values({"trunk": trunk, "number": number, "sid": sid})
     project.pulumi.extra_env["TWILIO_API_BASE_URL"] = "htp://admin:s3cr3t@127.0.0.1:8765"
     up = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
     output = up.stdout + up.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import BINDINGS_PROGRAM, TOKEN, ProjectFactory, TwilioApi, numbers
+from tests.e2e.conftest import BINDINGS_PROGRAM, TOKEN, ProjectFactory, TwilioApi
 from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 
@@ -45,9 +45,7 @@ def test_plain_refresh_uses_the_saved_config_and_run_program_the_current_one(
     make_project: ProjectFactory, twilio_api: TwilioApi, emulator_b: EmulatorProcess
 ) -> None:
     project = make_project(BINDINGS_PROGRAM)
-    (number,) = numbers(1)
-    seeded = project.seed([number])
-    trunk, sid = seeded.trunks[0], seeded.numbers[number]
+    trunk, number, sid = project.seed_one()
     project.configure(base_url_in_config=True)
     project.declare(trunk, [number])
     project.pulumi.run("up", "--yes", "--skip-preview")

@@ -53,26 +53,6 @@ def numbers_path(account_sid: str) -> str:
     return f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
 
 
-@pytest.fixture
-def make_trunk(client: httpx.Client) -> Callable[..., dict[str, Any]]:
-    def make(**form: str) -> dict[str, Any]:
-        response = client.post("/v1/Trunks", data=form)
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-    return make
-
-
-@pytest.fixture
-def make_number(client: httpx.Client, numbers_path: str) -> Callable[..., dict[str, Any]]:
-    def make(phone_number: str, **form: str) -> dict[str, Any]:
-        response = client.post(f"{numbers_path}.json", data={"PhoneNumber": phone_number, **form})
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-    return make
-
-
 ErrorCheck = Callable[[httpx.Response, int, int], dict[str, Any]]
 
 
