@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
+
+from tests.missing_tool import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -30,10 +31,6 @@ ENSURE_ACTIONLINT = ROOT / ".ci" / "ensure-actionlint.sh"
 
 JOB_SCRIPTS = {"preview": "preview.sh", "deploy": "deploy.sh", "drift": "drift.sh"}
 CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET")
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def tool(name: str) -> str:
@@ -56,10 +53,7 @@ def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
 def actionlint() -> str:
     result = run("bash", ENSURE_ACTIONLINT)
     if result.returncode != 0:
-        message = f"actionlint could not be built (needs Go; `make actionlint`):\n{result.stderr[-3000:]}"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"actionlint could not be built (needs Go; `make actionlint`):\n{result.stderr[-3000:]}")
     return result.stdout.strip().splitlines()[-1]
 
 

@@ -7,7 +7,6 @@ Every test under tests/e2e carries the ``e2e`` marker. Without a CLI they skip l
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import textwrap
@@ -26,6 +25,7 @@ from pulumi_twilio_trunking.testing.pulumi_cli import (
     find_pulumi,
     write_python_project,
 )
+from tests.missing_tool import missing_tool
 from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,10 +113,7 @@ def pulumi_bin() -> str:
         path = find_pulumi(VENV / "bin")
         subprocess.run([path, "version"], check=True, capture_output=True, timeout=60)
     except (PulumiNotFound, subprocess.SubprocessError, OSError) as exc:
-        message = f"the Pulumi CLI is needed for end-to-end tests (run `make pulumi`): {exc}"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"the Pulumi CLI is needed for end-to-end tests (run `make pulumi`): {exc}")
     return path
 
 

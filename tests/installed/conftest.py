@@ -5,7 +5,6 @@ Nothing here puts the checkout on a path: the tests run the wheel from virtualen
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_twilio_trunking.testing.pulumi_cli import PulumiNotFound, find_pulumi
+from tests.missing_tool import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PULUMI_FILES = (
@@ -112,10 +112,7 @@ def pulumi_links(scratch: Path) -> Path:
         pulumi = find_pulumi(ROOT / ".venv" / "bin")
         subprocess.run([pulumi, "version"], check=True, capture_output=True, timeout=60)
     except (PulumiNotFound, subprocess.SubprocessError, OSError) as exc:
-        message = f"the Pulumi CLI is needed for the as-installed test (run `make pulumi`): {exc}"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool(f"the Pulumi CLI is needed for the as-installed test (run `make pulumi`): {exc}")
     links = scratch / "pulumi-bin"
     links.mkdir()
     places = [Path(pulumi).parent, Path(pulumi).resolve().parent]
