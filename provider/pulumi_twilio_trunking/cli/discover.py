@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from ..discovery.writer import DEFAULT_PROJECT_NAME, HANDOVER_FILE
     from ..errors import ConfigurationError
-    from ..twilio.errors import TwilioApiError, TwilioConnectionError
+    from ..twilio.errors import TwilioError
 
     virtualenv: Path | None = args.virtualenv.absolute() if args.virtualenv else current_virtualenv()
     if virtualenv is None:
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     except (DiscoveryOutputError, TerraformStateError, ConfigurationError, OSError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (TwilioApiError, TwilioConnectionError) as exc:
+    except TwilioError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     trunk_count = len({e.binding.trunk_sid for e in entries})

@@ -12,12 +12,16 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .endpoints import Endpoints, resolve_endpoints
-from .errors import TwilioApiError, TwilioConnectionError
+from .errors import TwilioApiError, TwilioConnectionError, TwilioPagingError
 from .models import IncomingPhoneNumber, Trunk, TrunkPhoneNumber
 from .retry import RETRYABLE_STATUS, RetryableResponse, retrying
 from .settings import ClientSettings
 
 MAX_PAGE_SIZE: Final = 1000
+# Pages one listing may take before the client gives up: 10 million items at 1,000 a page, far past
+# any account, so only a server whose next links never end (a bug or an attack) reaches it.
+MAX_PAGES: Final = 10_000
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 # The two list formats: Trunking v1 (``meta`` with absolute URLs) and API 2010-04-01 (relative URIs).
 _Api: TypeAlias = Literal["v1", "2010"]
 
@@ -158,22 +162,25 @@ class TwilioClient:
         # Each page is requested only when the consumer asks for it: a caller may stop early.
         base = self.endpoints.trunking if api == "v1" else self.endpoints.api
         page: dict[str, Any] = self._json("GET", url, params=params)
+        followed: set[str] = set()
         while True:
             items, next_link = _read_page(page, api)
             yield items, bool(next_link)
             if not next_link:
                 return
-            page = self._json("GET", self._same_origin(next_link, base))
-
-    @staticmethod
-    def _same_origin(link: str, base: str) -> str:
-        # Follow Twilio's paging links, but never send credentials to a host other than the configured one.
-        parts = urlsplit(link)
-        suffix = parts.path + (f"?{parts.query}" if parts.query else "")
-        base_path = urlsplit(base).path
-        if base_path and suffix.startswith(base_path + "/"):
-            suffix = suffix[len(base_path) :]
-        return base + suffix
+            next_url = next_page_url(next_link, base)
+            if next_url in followed:
+                raise TwilioPagingError(
+                    f"the list at {_describe(url)} repeats its next-page link {_describe(next_url)}: "
+                    "stopped instead of reading the same pages for ever"
+                )
+            if len(followed) + 1 >= MAX_PAGES:
+                raise TwilioPagingError(
+                    f"the list at {_describe(url)} has more than {MAX_PAGES} pages: stopped (a server whose "
+                    "next-page links never end)"
+                )
+            followed.add(next_url)
+            page = self._json("GET", next_url)
 
     def _json(self, method: str, url: str, **request: Unpack[_RequestOptions]) -> dict[str, Any]:
         response = self._send(method, url, **request)
@@ -232,6 +239,57 @@ def _read_page(page: dict[str, Any], api: _Api) -> tuple[list[dict[str, Any]], s
         meta = page.get("meta") or {}
         return list(page.get(meta.get("key") or "", [])), meta.get("next_page_url")
     return list(page.get("incoming_phone_numbers", [])), page.get("next_page_uri")
+
+
+def next_page_url(link: str, base: str) -> str:
+    """The URL of a list's next page, only ever on ``base``'s origin (credentials go nowhere else).
+
+    A link is a path (Twilio's 2010 API: ``/2010-04-01/…``; one that starts with ``base``'s own path
+    keeps it once) or an absolute URL with the same scheme, host and port as ``base`` (Trunking v1).
+    Anything else raises :class:`TwilioPagingError` naming the origin it would have reached.
+    """
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        _require_origin(link, base)
+    elif not parts.path.startswith("/"):
+        # Glued onto the base, "@host/…" or ".example/…" would change its host: refuse, naming it.
+        _require_origin(base + link, base)
+        raise TwilioPagingError(f"refused the next-page link {_describe(link)}: it is not a path (/…)")
+    suffix = parts.path + (f"?{parts.query}" if parts.query else "")
+    base_path = urlsplit(base).path
+    if base_path and suffix.startswith(base_path + "/"):
+        suffix = suffix[len(base_path) :]
+    url = base + suffix
+    _require_origin(url, base)
+    return url
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """Scheme, host and port (the scheme's default when absent); None when the URL has no valid port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return parts.scheme.lower(), (parts.hostname or ""), port or _DEFAULT_PORTS.get(parts.scheme.lower())
+
+
+def _describe_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+
+
+def _require_origin(url: str, base: str) -> None:
+    if _origin(url) != _origin(base) or "@" in urlsplit(url).netloc:
+        raise TwilioPagingError(
+            f"refused to follow a next-page link to {_describe_origin(url)}: it is not the configured base "
+            f"URL {_describe_origin(base)}, and credentials are only ever sent there"
+        )
+
+
+def _describe(url: str, limit: int = 120) -> str:
+    text = url if len(url) <= limit else url[: limit - 3] + "..."
+    return repr(text)
 
 
 def _segment(value: str) -> str:

@@ -49,6 +49,14 @@ class TwilioConnectionError(TwilioError):
         self.attempts = attempts
 
 
+class TwilioPagingError(TwilioError):
+    """A list answer whose next-page link the client will not follow.
+
+    The link leads to another origin (scheme, host or port) than the configured base URL, repeats a
+    page already read, or the list runs past ``MAX_PAGES`` pages. Nothing is sent for that link.
+    """
+
+
 class InvalidEndpoint(TwilioError):
     """A base URL the client refuses (not http(s), embedded credentials, plain HTTP to a remote host).
 
