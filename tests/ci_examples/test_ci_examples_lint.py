@@ -25,9 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 CI_DIR = ROOT / "examples" / "ci"
 GITHUB = CI_DIR / "github" / "twilio-trunking.yml"
+GITHUB_POSTGRES = CI_DIR / "github" / "twilio-trunking-postgres.yml"
 GITLAB = CI_DIR / "gitlab" / ".gitlab-ci.yml"
+GITLAB_POSTGRES = CI_DIR / "gitlab" / "postgres" / ".gitlab-ci.yml"
+GITHUB_FILES = {"cloud": GITHUB, "postgres": GITHUB_POSTGRES}
+GITLAB_FILES = {"cloud": GITLAB, "postgres": GITLAB_POSTGRES}
 SCRIPTS = CI_DIR / "scripts"
 ENSURE_ACTIONLINT = ROOT / ".ci" / "ensure-actionlint.sh"
+# The Pulumi CLI this repository builds and tests with: the one the CI files pin.
+PULUMI_VERSION = (ROOT / "tools" / "pulumi-cli" / "VERSION").read_text().strip()
 
 JOB_SCRIPTS = {"preview": "preview.sh", "deploy": "deploy.sh", "drift": "drift.sh"}
 CREDENTIALS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET")
@@ -62,10 +68,11 @@ def lint_workflow(actionlint: str, path: Path) -> subprocess.CompletedProcess[st
     return run(actionlint, "-no-color", f"-shellcheck={tool('shellcheck')}", "-pyflakes=", path)
 
 
-def test_actionlint_accepts_the_github_workflow(actionlint: str) -> None:
+@pytest.mark.parametrize("path", GITHUB_FILES.values(), ids=GITHUB_FILES.keys())
+def test_actionlint_accepts_the_github_workflow(actionlint: str, path: Path) -> None:
     version = run(actionlint, "-version").stdout.splitlines()[0]
     assert version == "v1.7.12", version
-    result = lint_workflow(actionlint, GITHUB)
+    result = lint_workflow(actionlint, path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -88,8 +95,9 @@ def test_actionlint_rejects_a_broken_workflow(actionlint: str, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     ("path", "schema"),
-    [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
-    ids=["github", "gitlab"],
+    [(path, "vendor.github-workflows") for path in GITHUB_FILES.values()]
+    + [(path, "vendor.gitlab-ci") for path in GITLAB_FILES.values()],
+    ids=[f"github-{name}" for name in GITHUB_FILES] + [f"gitlab-{name}" for name in GITLAB_FILES],
 )
 def test_check_jsonschema_accepts_the_ci_file(path: Path, schema: str) -> None:
     result = run(tool("check-jsonschema"), "--builtin-schema", schema, path)
@@ -130,8 +138,9 @@ def secrets_named(node: Any) -> set[str]:
     return set(re.findall(r"secrets\.(\w+)", yaml.safe_dump(node)))
 
 
-def test_github_jobs_triggers_secrets_and_scripts() -> None:
-    workflow = load(GITHUB)
+@pytest.mark.parametrize("path", GITHUB_FILES.values(), ids=GITHUB_FILES.keys())
+def test_github_jobs_triggers_secrets_and_scripts(path: Path) -> None:
+    workflow = load(path)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert {"pull_request", "push", "schedule"} <= set(triggers)
     jobs = workflow["jobs"]
@@ -141,7 +150,8 @@ def test_github_jobs_triggers_secrets_and_scripts() -> None:
     assert "schedule" in jobs["drift"]["if"]
 
     # No Twilio secret anywhere the pull-request job can reach (top-level env included).
-    assert secrets_named(jobs["preview"]) | secrets_named(workflow.get("env", {})) == {"PULUMI_ACCESS_TOKEN"}
+    reachable = secrets_named(jobs["preview"]) | secrets_named(workflow.get("env", {}))
+    assert not reachable & set(CREDENTIALS), reachable
     for name in ("deploy", "drift"):
         env = jobs[name]["env"]
         assert env["TWILIO_ACCOUNT_SID"] == "${{ secrets.TWILIO_ACCOUNT_SID }}"
@@ -150,15 +160,32 @@ def test_github_jobs_triggers_secrets_and_scripts() -> None:
     for name, script in JOB_SCRIPTS.items():
         steps = jobs[name]["steps"]
         assert steps[-1]["run"] == f"bash ci/scripts/{script}"
-        assert any(str(step.get("uses", "")).startswith("pulumi/actions@") for step in steps)
-        assert '"$TWILIO_TRUNKING_PACKAGE"' in steps[-2]["run"]
+        (pulumi_step,) = [step for step in steps if str(step.get("uses", "")).startswith("pulumi/actions@")]
+        assert pulumi_step["with"]["pulumi-version"] == "${{ env.PULUMI_VERSION }}"
+        assert "bash ci/scripts/install.sh" in steps[-2]["run"]
+    assert str(workflow["env"]["PULUMI_VERSION"]) == PULUMI_VERSION
     assert workflow["env"]["TWILIO_TRUNKING_PACKAGE"].startswith(
         "pulumi-twilio-trunking[policy] @ git+https://"
     )
 
 
-def test_gitlab_jobs_rules_and_scripts() -> None:
-    pipeline = load(GITLAB)
+def test_github_postgres_variant_keeps_the_database_password_out_of_urls_and_pull_requests() -> None:
+    """The backend URL is a plain variable (no secret in it); previews and drift checks get a reader role."""
+    workflow = load(GITHUB_POSTGRES)
+    env, jobs = workflow["env"], workflow["jobs"]
+    assert env["PULUMI_BACKEND_URL"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    assert env["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"
+    assert env["STACK"].startswith("organization/")
+    assert "PULUMI_ACCESS_TOKEN" not in GITHUB_POSTGRES.read_text()
+    roles = {name: (job["env"]["PGUSER"], job["env"]["PGPASSWORD"]) for name, job in jobs.items()}
+    reader = ("${{ vars.PULUMI_STATE_DB_READER }}", "${{ secrets.PULUMI_STATE_DB_READER_PASSWORD }}")
+    writer = ("${{ vars.PULUMI_STATE_DB_USER }}", "${{ secrets.PULUMI_STATE_DB_PASSWORD }}")
+    assert roles == {"preview": reader, "drift": reader, "deploy": writer}
+
+
+@pytest.mark.parametrize("path", GITLAB_FILES.values(), ids=GITLAB_FILES.keys())
+def test_gitlab_jobs_rules_and_scripts(path: Path) -> None:
+    pipeline = load(path)
     for name, script in JOB_SCRIPTS.items():
         assert pipeline[name]["script"] == [f"bash ci/scripts/{script}"]
     rules = {name: " ".join(rule["if"] for rule in pipeline[name]["rules"]) for name in JOB_SCRIPTS}
@@ -166,10 +193,25 @@ def test_gitlab_jobs_rules_and_scripts() -> None:
     assert rules["drift"] == '$CI_PIPELINE_SOURCE == "schedule"'
     assert "$CI_DEFAULT_BRANCH" in rules["deploy"] and "merge_request" not in rules["deploy"]
     # Credentials come from protected CI/CD variables, never from the file.
-    text = GITLAB.read_text()
+    text = path.read_text()
     assert not re.search(rf"^\s*({'|'.join(CREDENTIALS)})\s*:", text, flags=re.MULTILINE)
     assert pipeline["variables"]["TWILIO_TRUNKING_PACKAGE"].startswith(
         "pulumi-twilio-trunking[policy] @ git+https://"
     )
-    before = "\n".join(pipeline["default"]["before_script"])
-    assert "get.pulumi.com" in before and '"$TWILIO_TRUNKING_PACKAGE"' in before
+    assert str(pipeline["variables"]["PULUMI_VERSION"]) == PULUMI_VERSION
+    before = pipeline["default"]["before_script"]
+    assert 'curl -fsSL https://get.pulumi.com | sh -s -- --version "$PULUMI_VERSION"' in before
+    assert "bash ci/scripts/install.sh" in before
+
+
+def test_gitlab_postgres_variant_gives_the_writer_role_to_deploy_only() -> None:
+    pipeline = load(GITLAB_POSTGRES)
+    roles = {name: pipeline[name]["variables"] for name in JOB_SCRIPTS}
+    reader = {"PGUSER": "$PULUMI_STATE_DB_READER", "PGPASSWORD": "$PULUMI_STATE_DB_READER_PASSWORD"}
+    assert roles == {
+        "preview": reader,
+        "drift": reader,
+        "deploy": {"PGUSER": "$PULUMI_STATE_DB_USER", "PGPASSWORD": "$PULUMI_STATE_DB_PASSWORD"},
+    }
+    assert pipeline["variables"]["STACK"].startswith("organization/")
+    assert "PULUMI_ACCESS_TOKEN" not in GITLAB_POSTGRES.read_text()
