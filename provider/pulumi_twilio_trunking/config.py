@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .errors import ConfigurationError
-from .twilio.endpoints import redact_url, resolve_endpoints
+from .twilio.endpoints import check_edge, check_region, redact_url, resolve_endpoints
 from .twilio.errors import InvalidEndpoint
 from .twilio.secret import Secret
 from .twilio.settings import ClientSettings, RetryPolicy, Timeouts
@@ -119,18 +119,19 @@ class ProviderConfig:
             raise ConfigurationError(_missing_message(missing, what))
         base_url = self.value(API_BASE_URL)
         if base_url:
-            try:
-                resolve_endpoints(api_base_url=base_url.text)
-            except InvalidEndpoint as exc:
-                raise ConfigurationError(f"{base_url.origin} {exc}") from None
+            _checked(base_url, lambda text: resolve_endpoints(api_base_url=text))
+        region, edge = self.value(REGION), self.value(EDGE)
+        for value, check in ((region, check_region), (edge, check_edge)):
+            if value:
+                _checked(value, check)
         defaults, timeouts = RetryPolicy(), Timeouts()
         return ClientSettings(
             account_sid=account.text,
             username=username.text,
             password=Secret(password.text),
             api_base_url=base_url.text or None,
-            region=self.value(REGION).text or None,
-            edge=self.value(EDGE).text or None,
+            region=region.text or None,
+            edge=edge.text or None,
             retry=RetryPolicy(
                 max_attempts=max(1, int(self._number(MAX_ATTEMPTS, defaults.max_attempts))),
                 max_seconds=self._number(MAX_RETRY_SECONDS, defaults.max_seconds),
@@ -159,6 +160,14 @@ class ProviderConfig:
         if number < 0:
             raise ConfigurationError(f"{value.origin} must not be negative; got {value.text!r}")
         return number
+
+
+def _checked(value: Value, check: Callable[[str], object]) -> None:
+    """Run the client's check of a value; its InvalidEndpoint becomes an error naming the setting."""
+    try:
+        check(value.text)
+    except InvalidEndpoint as exc:
+        raise ConfigurationError(f"{value.origin} {exc}") from None
 
 
 def _missing_message(missing: list[Setting], what: str) -> str:

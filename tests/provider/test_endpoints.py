@@ -46,3 +46,13 @@ def test_loopback_http_and_any_https_are_allowed(url: str) -> None:
 def test_credentials_in_the_url_are_refused() -> None:
     with pytest.raises(InvalidEndpoint, match="must not embed credentials"):
         resolve_endpoints(api_base_url="https://AC1:token@proxy.example")
+
+
+@pytest.mark.parametrize(
+    ("region", "edge"), [("@127.0.0.1:9/", None), (None, "dublin/x"), ("ie1", "dublin.evil.example")]
+)
+def test_region_and_edge_outside_twilios_form_are_refused_before_any_host_is_built(
+    region: str | None, edge: str | None
+) -> None:
+    with pytest.raises(InvalidEndpoint, match="lowercase letters and digits"):
+        resolve_endpoints(region=region, edge=edge)

@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlsplit
 
 from .errors import InvalidEndpoint
 
 _DEFAULT_REGION_FOR_EDGE = "us1"
+
+# Twilio's documented names (docs/global-infrastructure): processing regions for the REST API, and
+# edge locations (public, then private Interconnect ones). Listed in errors; a new name of the same
+# form is accepted, since Twilio adds locations.
+KNOWN_REGIONS: Final = ("us1", "ie1", "au1")
+KNOWN_EDGES: Final = (
+    "ashburn",
+    "dublin",
+    "frankfurt",
+    "sao-paulo",
+    "singapore",
+    "sydney",
+    "tokyo",
+    "umatilla",
+    "ashburn-ix",
+    "frankfurt-ix",
+    "london-ix",
+    "san-jose-ix",
+    "sao-paulo-ix",
+    "singapore-ix",
+    "sydney-ix",
+    "tokyo-ix",
+)
+# One DNS label: lowercase letters and digits, words joined by single hyphens, at most 20 characters.
+_LOCATION_NAME = re.compile(r"(?=.{1,20}\Z)[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 @dataclass(frozen=True)
@@ -17,6 +44,27 @@ class Endpoints:
 
     trunking: str
     api: str
+
+
+def check_region(region: str) -> str:
+    """``region`` when it has the form of a Twilio processing region, else :class:`InvalidEndpoint`."""
+    return _check_location(region, "a Twilio region", KNOWN_REGIONS)
+
+
+def check_edge(edge: str) -> str:
+    """``edge`` when it has the form of a Twilio edge location, else :class:`InvalidEndpoint`."""
+    return _check_location(edge, "a Twilio edge location", KNOWN_EDGES)
+
+
+def _check_location(value: str, what: str, known: tuple[str, ...]) -> str:
+    # It becomes part of a host name: "@", "/", "?" or ":" would send the credentials elsewhere.
+    if not _LOCATION_NAME.match(value):
+        shown = repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+        raise InvalidEndpoint(
+            f"must be {what}: lowercase letters and digits, words joined by '-', at most 20 characters "
+            f"(known: {', '.join(known)}); got {shown}"
+        )
+    return value
 
 
 def _product_host(product: str, edge: str | None, region: str | None) -> str:
@@ -67,6 +115,10 @@ def resolve_endpoints(
     *, api_base_url: str | None = None, region: str | None = None, edge: str | None = None
 ) -> Endpoints:
     """Twilio's public hosts, their edge/region form, or one override for both (an emulator, a proxy)."""
+    if region is not None:
+        check_region(region)
+    if edge is not None:
+        check_edge(edge)
     if api_base_url:
         base = _checked_base_url(api_base_url)
         return Endpoints(trunking=base, api=base)

@@ -58,8 +58,9 @@ class TwilioPagingError(TwilioError):
 
 
 class InvalidEndpoint(TwilioError):
-    """A base URL the client refuses (not http(s), embedded credentials, plain HTTP to a remote host).
+    """A base URL the client refuses (not http(s), embedded credentials, plain HTTP to a remote host),
+    or a region or edge that is not of Twilio's form (it would become part of the host name).
 
     The message never repeats the URL's credentials; the configuration layer prefixes the setting
-    the URL came from.
+    the value came from.
     """
