@@ -30,7 +30,7 @@ def not_found(_path: str) -> tuple[int, dict[str, Any]]:
 
 
 class FakeApi:
-    """An HTTP server on 127.0.0.1 answering JSON; ``received`` lists what reached it."""
+    """An HTTP server on 127.0.0.1 answering JSON; ``received`` lists what reached it (any method)."""
 
     def __init__(self, answer: Answer = not_found) -> None:
         self.answer = answer
@@ -41,7 +41,7 @@ class FakeApi:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 with fake._lock:
-                    fake.received.append(Received("GET", self.path, self.headers.get("Authorization")))
+                    fake.received.append(Received(self.command, self.path, self.headers.get("Authorization")))
                 status, body = fake.answer(self.path)
                 payload = json.dumps(body).encode()
                 self.send_response(status)
@@ -49,6 +49,8 @@ class FakeApi:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            do_POST = do_DELETE = do_CONNECT = do_GET  # a proxy sees CONNECT for an https:// URL
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from .endpoints import Endpoints, resolve_endpoints
+from .endpoints import Endpoints, is_loopback_url, resolve_endpoints
 from .errors import TwilioApiError, TwilioConnectionError, TwilioPagingError
 from .models import IncomingPhoneNumber, Trunk, TrunkPhoneNumber
 from .retry import RETRYABLE_STATUS, RetryableResponse, retrying
@@ -50,6 +50,9 @@ class TwilioClient:
             headers={"User-Agent": user_agent(), "Accept": "application/json"},
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
             transport=transport,
+            # Proxy variables (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY) serve Twilio's hosts; a loopback base
+            # URL may be plain http, and a proxy there would receive the credentials in clear.
+            trust_env=not is_loopback_url(self.endpoints.trunking),
         )
         self.account_sid = settings.account_sid
 

@@ -74,12 +74,17 @@ def _product_host(product: str, edge: str | None, region: str | None) -> str:
 
 
 def is_loopback_host(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    """``localhost``, 127.0.0.0/8 or ::1 only: a name under ``.localhost`` is up to the resolver."""
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 def redact_url(url: str) -> str:
