@@ -16,8 +16,9 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .errors import BindingError, ConfigurationError, InvalidBindingInputs, ProviderError
-    from .exclusive import EXCLUSIVE_RESOURCE_TYPE, ExclusiveTrunk, ExclusiveTrunkProvider
-    from .properties import RESOURCE_TYPE
+    from .exclusive import ExclusiveTrunkProvider
+    from .exclusive_resource import ExclusiveTrunk
+    from .properties import EXCLUSIVE_RESOURCE_TYPE, RESOURCE_TYPE
     from .provider import TrunkPhoneNumberAssociationProvider
     from .resource import TrunkPhoneNumberAssociation, TrunkPhoneNumberAssociationArgs
 
@@ -27,8 +28,8 @@ _EXPORTS = {
     "RESOURCE_TYPE": ".properties",
     "BindingError": ".errors",
     "ConfigurationError": ".errors",
-    "EXCLUSIVE_RESOURCE_TYPE": ".exclusive",
-    "ExclusiveTrunk": ".exclusive",
+    "EXCLUSIVE_RESOURCE_TYPE": ".properties",
+    "ExclusiveTrunk": ".exclusive_resource",
     "ExclusiveTrunkProvider": ".exclusive",
     "InvalidBindingInputs": ".errors",
     "ProviderError": ".errors",

@@ -18,7 +18,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .errors import AlreadyBound, BindingError
+from .errors import AlreadyBound, BindingError, BoundElsewhere
+from .ownership import Ownership
 from .snapshots import Page, SnapshotCache
 from .twilio.client import TwilioClient
 from .twilio.errors import TwilioApiError, TwilioConnectionError
@@ -52,20 +53,26 @@ class NumberRef:
 
 @dataclass(frozen=True)
 class Bound:
-    """What ``bind`` did: the binding, and how (``created``, ``adopted`` or ``moved``)."""
+    """What ``bind`` did: the binding, how (created, adopted or moved), and the number as it was
+    before (its voice application and voice URL, which a trunk takes over)."""
 
     binding: TrunkPhoneNumber
-    how: str
+    how: Ownership
+    number: IncomingPhoneNumber
 
 
-def already_bound_message(trunk_sid: str, number: IncomingPhoneNumber) -> str:
-    pn = number.sid
-    return (
-        f"phone number {number.phone_number or pn} ({pn}) is already bound to trunk {trunk_sid}, not by this "
-        f"resource; refusing to share it. To take over that binding, set adopt=True on this resource or "
-        f'use ResourceOptions(import_="{trunk_sid}/{pn}"); after an interrupted `pulumi up`, run '
-        f"`TWILIO_TRUNKING_ADOPT_EXISTING=true pulumi up` once. If another resource or stack owns it, "
-        f"remove this declaration."
+def number_label(number: IncomingPhoneNumber) -> str:
+    """``+14155550100 (PN…)``: how messages name a number."""
+    return f"{number.phone_number} ({number.sid})" if number.phone_number else number.sid
+
+
+def _already_bound(trunk_sid: str, number: IncomingPhoneNumber) -> AlreadyBound:
+    label = number_label(number)
+    return AlreadyBound(
+        f"phone number {label} is already bound to trunk {trunk_sid}, not by this resource",
+        trunk_sid=trunk_sid,
+        number_sid=number.sid,
+        label=label,
     )
 
 
@@ -100,6 +107,8 @@ class TrunkBindings:
                     sid=full.sid,
                     phone_number=full.phone_number,
                     trunk_sid=sys.intern(full.trunk_sid) if full.trunk_sid else None,
+                    voice_application_sid=full.voice_application_sid,
+                    voice_url=full.voice_url,
                 )
                 items[number.sid] = number
                 if number.phone_number:
@@ -166,17 +175,17 @@ class TrunkBindings:
         *,
         move_from_trunk_sid: str | None = None,
         adopt: bool = False,
-        claim: Callable[[str], None] | None = None,
+        claim: Callable[[str, str], None] | None = None,
     ) -> Bound:
         """Bind the number to the trunk, move it from ``move_from_trunk_sid``, or (``adopt``) take over
         a binding that already exists. Without ``adopt``, an existing binding is refused.
 
-        ``claim(phone_number_sid)`` runs once the number is resolved and before anything is decided or
-        sent; it raises to stop a second resource of the same update from taking the same binding.
+        ``claim(phone_number_sid, label)`` runs once the number is resolved and before anything is
+        decided or sent; it raises to stop a second resource of the same update from taking the number.
         """
         number = self.resolve(ref)
         if claim is not None:
-            claim(number.sid)
+            claim(number.sid, number_label(number))
         if number.trunk_sid and self._from_snapshot(ref, number):
             # Decisions that change state (or refuse) are never made on a snapshot.
             number = self.resolve(ref, fresh=True)
@@ -185,18 +194,21 @@ class TrunkBindings:
             existing = self.read(trunk_sid, number.sid)
             if existing is not None:
                 if not adopt:
-                    raise AlreadyBound(already_bound_message(trunk_sid, number))
+                    raise _already_bound(trunk_sid, number)
                 log.info("adopting existing binding of %s to %s", number.sid, trunk_sid)
-                return Bound(existing, "adopted")
+                return Bound(existing, Ownership.ADOPTED, number)
         elif number.trunk_sid and number.trunk_sid == move_from_trunk_sid:
-            return Bound(self._move(number, number.trunk_sid, trunk_sid), "moved")
+            return Bound(self._move(number, number.trunk_sid, trunk_sid), Ownership.MOVED, number)
         elif number.trunk_sid:
-            raise BindingError(
-                f"phone number {number.phone_number or number.sid} ({number.sid}) is bound to another trunk, "
-                f"{number.trunk_sid}; a number can be on one trunk only. Remove that binding first "
-                f"(or change this resource's trunk_sid in place so the provider moves it)"
+            raise BoundElsewhere(
+                f"phone number {number_label(number)} is bound to another trunk, {number.trunk_sid}; a "
+                "number can be on one trunk only. Remove that binding first (or change the trunk of the "
+                "resource that holds it, in place, so the provider moves it)",
+                trunk_sid=number.trunk_sid,
+                number_sid=number.sid,
+                label=number_label(number),
             )
-        return Bound(self._post(trunk_sid, number, adopt=adopt), "created")
+        return Bound(self._post(trunk_sid, number, adopt=adopt), Ownership.CREATED, number)
 
     def _from_snapshot(self, ref: NumberRef, number: IncomingPhoneNumber) -> bool:
         """Whether ``resolve`` answered from a snapshot (so a decision needs a fresh read) rather than
@@ -236,10 +248,10 @@ class TrunkBindings:
             if exc.is_not_found:
                 return (
                     f"trunk {trunk_sid} does not exist in account {self.client.account_sid}: fix trunk_sid "
-                    f"(phone number {number.phone_number or number.sid} was found and is left unbound)"
+                    f"(phone number {number_label(number)} was found and is left unbound)"
                 )
         return (
-            f"phone number {number.phone_number or number.sid} ({number.sid}) no longer exists in account "
+            f"phone number {number_label(number)} no longer exists in account "
             f"{self.client.account_sid} (Twilio answered 404 to binding it to trunk {trunk_sid})"
         )
 
@@ -252,12 +264,15 @@ class TrunkBindings:
             # refusal of the first and only attempt means someone else bound it in between.
             if adopt or error.attempts > 1 or error.status >= 500:
                 return existing
-            raise AlreadyBound(already_bound_message(trunk_sid, number)) from None
+            raise _already_bound(trunk_sid, number) from None
         current = self.client.fetch_incoming_phone_number(number.sid)
         if current is not None and current.trunk_sid and current.trunk_sid != trunk_sid:
-            raise BindingError(
-                f"phone number {number.phone_number or number.sid} ({number.sid}) was bound to trunk "
-                f"{current.trunk_sid} by someone else; a number can be on one trunk only"
+            raise BoundElsewhere(
+                f"phone number {number_label(number)} was bound to trunk {current.trunk_sid} while this "
+                "create ran; a number can be on one trunk only",
+                trunk_sid=current.trunk_sid,
+                number_sid=number.sid,
+                label=number_label(number),
             ) from None
         raise error
 

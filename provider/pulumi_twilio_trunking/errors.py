@@ -27,11 +27,33 @@ class BindingError(ProviderError):
 class AlreadyBound(BindingError):
     """The number is already on the trunk and this create did not put it there (nor opt in to adopt)."""
 
+    def __init__(self, message: str, *, trunk_sid: str, number_sid: str, label: str) -> None:
+        super().__init__(message)
+        self.trunk_sid = trunk_sid
+        self.number_sid = number_sid
+        self.label = label
+
+
+class BoundElsewhere(BindingError):
+    """The number is on another trunk than the one declared (a number can be on one trunk only)."""
+
+    def __init__(self, message: str, *, trunk_sid: str, number_sid: str, label: str) -> None:
+        super().__init__(message)
+        self.trunk_sid = trunk_sid  # the trunk it is on
+        self.number_sid = number_sid
+        self.label = label
+
 
 class InvalidBindingInputs(ProviderError, ValueError):
-    """A binding is declared with inputs that break a rule (raised before any API call)."""
+    """A resource is declared with inputs that break a rule (raised before any API call)."""
 
-    def __init__(self, resource_name: str, problems: list[InputProblem]) -> None:
+    def __init__(
+        self,
+        resource_name: str,
+        problems: list[InputProblem],
+        *,
+        resource_type: str = "TrunkPhoneNumberAssociation",
+    ) -> None:
         self.problems = problems
         details = "; ".join(str(p) for p in problems)
-        super().__init__(f"TrunkPhoneNumberAssociation {resource_name!r} has invalid inputs: {details}")
+        super().__init__(f"{resource_type} {resource_name!r} has invalid inputs: {details}")

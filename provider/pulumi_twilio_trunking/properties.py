@@ -57,8 +57,11 @@ NUMBER_KEY: Final = "__number_key"
 # Internal input: the ``import_`` id of a resource declared with ``ResourceOptions(import_=...)``
 # (see resource.py).
 IMPORT_ID: Final = "__import_id"
+# Internal input: the resource's name, so the provider's messages can name the other resource of the
+# stack that declares a binding (a dynamic provider is never told the URN).
+RESOURCE_NAME_INPUT: Final = "__name"
 
-_ID_PATTERN = re.compile(r"^/?(?:Trunks/)?(TK[^/]+)/(?:PhoneNumbers/)?(PN[^/]+)$")
+_ID_PATTERN = re.compile(r"/?(?:Trunks/)?(TK[0-9A-Za-z]+)/(?:PhoneNumbers/)?(PN[0-9A-Za-z]+)")
 
 
 def binding_id(trunk_sid: str, phone_number_sid: str) -> str:
@@ -68,7 +71,21 @@ def binding_id(trunk_sid: str, phone_number_sid: str) -> str:
 
 def parse_binding_id(id_: str) -> tuple[str, str]:
     """``TK…/PN…`` (also ``/Trunks/TK…/PhoneNumbers/PN…``, the Terraform import form) into its SIDs."""
-    match = _ID_PATTERN.match(id_.strip())
+    match = _ID_PATTERN.fullmatch(id_.strip())
     if match is None:
         raise ValueError(f"a TrunkPhoneNumberAssociation id looks like TK…/PN…; got {id_!r}")
     return match.group(1), match.group(2)
+
+
+# ExclusiveTrunk: "this trunk holds exactly the numbers the program declares".
+EXCLUSIVE_RESOURCE_NAME: Final = "ExclusiveTrunk"
+EXCLUSIVE_RESOURCE_TYPE: Final = f"pulumi-python:dynamic/{RESOURCE_MODULE}:{EXCLUSIVE_RESOURCE_NAME}"
+# Inputs (besides trunk_sid): gathered from the program's associations, and listed by the user.
+ASSOCIATED_SIDS: Final = "associated_phone_number_sids"
+PROTECTED_SIDS: Final = "protected_phone_number_sids"  # the associated numbers whose binding is protected
+KEEP: Final = "keep"
+# Outputs (besides the inputs).
+RETAINED_SIDS: Final = "retained_phone_number_sids"  # protected associations that left the program
+DECLARED_SIDS: Final = "declared_phone_number_sids"
+STRAY_SIDS: Final = "stray_phone_number_sids"  # recorded strays: the next update unbinds them
+UNBOUND_SIDS: Final = "unbound_phone_number_sids"  # what the last update unbound

@@ -10,8 +10,8 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from .declarations import Declaration, declare
 from .errors import InvalidBindingInputs
-from .exclusive import register_association
 from .properties import (
     ADOPT,
     IMPORT_ID,
@@ -21,6 +21,7 @@ from .properties import (
     PHONE_NUMBER_SID,
     RESOURCE_MODULE,
     RESOURCE_NAME,
+    RESOURCE_NAME_INPUT,
     TRUNK_SID,
     parse_binding_id,
 )
@@ -78,7 +79,8 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
     voice_method: pulumi.Output[str | None]
     voice_url: pulumi.Output[str | None]
     ownership: pulumi.Output[str]
-    """How this resource came to hold its binding: ``created``, ``adopted`` or ``imported``."""
+    """How this resource holds its binding: ``created``, ``adopted``, ``imported``, ``moved``, or
+    ``referenced`` (read-only, through :meth:`get`)."""
 
     def __init__(
         self,
@@ -110,9 +112,9 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
         problems = validate_binding_inputs({k: v for k, v in inputs.items() if v is not None}, _is_deferred)
         if problems:
             raise InvalidBindingInputs(resource_name, problems)
-        props: dict[str, Any] = {name: None for name in OUTPUT_PROPERTIES}
-        props[OWNERSHIP] = None
+        props = _output_placeholders()
         props.update(inputs)
+        props[RESOURCE_NAME_INPUT] = resource_name
         if adopt is not None:  # only when given, so existing stacks see no new input
             props[ADOPT] = adopt
         if opts is not None and opts.import_ is not None:
@@ -124,5 +126,31 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
             opts = copy.copy(opts)
             opts.import_ = None
         super().__init__(TrunkPhoneNumberAssociationProvider(), resource_name, props, opts)
-        # For ExclusiveTrunk (exclusive.py); ``_protect`` includes a protect inherited from the parent.
-        register_association(trunk_sid, self.phone_number_sid, protected=bool(self._protect))
+        # For ExclusiveTrunk: only a protect given in this resource's own options is seen.
+        declare(Declaration(trunk_sid, self.phone_number_sid, protected=bool(opts and opts.protect)))
+
+    @classmethod
+    def get(
+        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> TrunkPhoneNumberAssociation:
+        """A read-only reference to an existing binding ``TK…/PN…`` (owned by another stack, say).
+
+        Its outputs come from Twilio at every ``up`` and ``refresh``; this stack never binds or unbinds
+        it (``destroy`` and removing the reference only drop it from the stack), and its ``ownership``
+        is ``referenced``. It is not counted as declared by an ``ExclusiveTrunk``.
+        """
+        if isinstance(id, str):
+            parse_binding_id(id)
+        reference = cls.__new__(cls)
+        options = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        Resource.__init__(
+            reference, TrunkPhoneNumberAssociationProvider(), resource_name, _output_placeholders(), options
+        )
+        return reference
+
+
+def _output_placeholders() -> dict[str, Any]:
+    """Every output the engine may resolve: the SDK only resolves keys present in the props."""
+    props: dict[str, Any] = dict.fromkeys(OUTPUT_PROPERTIES)
+    props[OWNERSHIP] = None
+    return props

@@ -8,7 +8,7 @@ rejected.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -72,6 +72,16 @@ def _never_unknown(_value: Any) -> bool:
     return False
 
 
+def _trunk_problems(inputs: Mapping[str, Any], is_unknown: Callable[[Any], bool]) -> list[InputProblem]:
+    trunk_sid = inputs.get(TRUNK_SID)
+    if trunk_sid is None:
+        return [InputProblem(TRUNK_SID, "is required: the SID of an Elastic SIP Trunk (TK…)")]
+    problem = _check_pattern(
+        TRUNK_SID, trunk_sid, is_trunk_sid, f"a trunk SID matching {TRUNK_SID_PATTERN}", is_unknown
+    )
+    return [problem] if problem else []
+
+
 def validate_binding_inputs(
     inputs: Mapping[str, Any],
     is_unknown: Callable[[Any], bool] = _never_unknown,
@@ -80,18 +90,7 @@ def validate_binding_inputs(
 
     ``is_unknown`` tells whether a value is a preview placeholder; such values pass.
     """
-    problems: list[InputProblem] = []
-
-    trunk_sid = inputs.get(TRUNK_SID)
-    if trunk_sid is None:
-        problems.append(InputProblem(TRUNK_SID, "is required: the SID of an Elastic SIP Trunk (TK…)"))
-    else:
-        problem = _check_pattern(
-            TRUNK_SID, trunk_sid, is_trunk_sid, f"a trunk SID matching {TRUNK_SID_PATTERN}", is_unknown
-        )
-        if problem:
-            problems.append(problem)
-
+    problems = _trunk_problems(inputs, is_unknown)
     number_sid = inputs.get(PHONE_NUMBER_SID)
     number = inputs.get(PHONE_NUMBER)
     if number_sid is None and number is None:
@@ -129,4 +128,28 @@ def validate_binding_inputs(
         )
         if problem:
             problems.append(problem)
+    return problems
+
+
+def validate_exclusive_inputs(
+    inputs: Mapping[str, Any],
+    is_unknown: Callable[[Any], bool] = _never_unknown,
+    *,
+    sid_lists: Sequence[str] = (),
+) -> list[InputProblem]:
+    """The rules of an ``ExclusiveTrunk``: a trunk SID, and lists of phone number SIDs (``sid_lists``)."""
+    problems = _trunk_problems(inputs, is_unknown)
+    for key in sid_lists:
+        value = inputs.get(key)
+        if value is None or is_unknown(value):
+            continue
+        items = value if isinstance(value, list | tuple) else [value]
+        bad = [v for v in items if not is_unknown(v) and not (isinstance(v, str) and is_phone_number_sid(v))]
+        if bad:
+            problems.append(
+                InputProblem(
+                    key,
+                    f"must be phone number SIDs matching {PHONE_NUMBER_SID_PATTERN}; got {_describe(bad)}",
+                )
+            )
     return problems

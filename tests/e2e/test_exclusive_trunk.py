@@ -1,4 +1,5 @@
-"""``ExclusiveTrunk`` through the real CLI: strays show as drift, ``up`` unbinds exactly them.
+"""``ExclusiveTrunk`` through the real CLI: strays show as drift and are recorded, and only a later
+``up`` unbinds exactly the recorded ones, each with a ``twilio-trunking:`` line.
 
 The program declares the ``ExclusiveTrunk`` *before* its associations, and a protected association
 further down, so the declared set is gathered regardless of declaration order.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from pulumi_twilio_trunking.exclusive import EXCLUSIVE_RESOURCE_TYPE
+from pulumi_twilio_trunking.properties import EXCLUSIVE_RESOURCE_TYPE
 from tests.e2e.conftest import (
     BINDING_TYPE,
     Project,
@@ -53,6 +54,7 @@ def protected_lines() -> None:
 protected_lines()
 pulumi.export("declared", exact.declared_phone_number_sids)
 pulumi.export("strays", exact.stray_phone_number_sids)
+pulumi.export("unbound", exact.unbound_phone_number_sids)
 """
 
 
@@ -71,6 +73,13 @@ def _exclusive_state(project: Project) -> dict[str, object]:
     (resource,) = project.pulumi.resources(EXCLUSIVE_RESOURCE_TYPE)
     outputs: dict[str, object] = resource["outputs"]
     return outputs
+
+
+def _unbound_lines(output: str, trunk: str) -> list[str]:
+    """The PN SIDs for which ``pulumi up`` printed a ``twilio-trunking: unbound … from trunk`` line
+    (each line shows twice: as it happens, and in the diagnostics at the end)."""
+    text = " ".join(output.split())
+    return sorted(set(re.findall(rf"twilio-trunking: unbound \S+ \((PN\w+)\) from trunk {trunk}", text)))
 
 
 def _setup(project: Project, declared: list[str], extra: list[str], *, trunks: int = 1) -> Seeded:
@@ -109,10 +118,23 @@ def test_stray_added_out_of_band_is_drift_and_up_refresh_unbinds_it(
     assert _writes(project) == []
     assert project.bound()[seeded.numbers[stray]] == trunk
 
+    # `up --refresh` finds it in this very command: it is recorded and shown, not unbound.
     project.emulator.control.clear_requests()
     up = project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    assert _writes(project) == []
+    assert "recorded as strays and left bound" in " ".join(up.stdout.split()), up.stdout
+    assert _exclusive_state(project)["stray_phone_number_sids"] == [seeded.numbers[stray]]
+    # The next preview says what the update will unbind; the update then does exactly that.
+    preview = project.pulumi.run("preview", "--diff")
+    assert "this update unbinds the strays recorded on trunk" in " ".join(
+        (preview.stdout + preview.stderr).split()
+    )
+    assert seeded.numbers[stray] in preview.stdout + preview.stderr
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
     assert _exclusive_status(up.stdout) == "updated", up.stdout
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
+    assert _unbound_lines(up.stdout, trunk) == [seeded.numbers[stray]], up.stdout
+    assert project.pulumi.outputs()["unbound"] == [seeded.numbers[stray]]
     project.assert_converged(seeded, trunk, declared)
     assert _exclusive_state(project)["stray_phone_number_sids"] == []
     assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
@@ -143,6 +165,8 @@ def test_declared_number_removed_out_of_band_is_bound_again_and_nothing_else_tou
     up = project.pulumi.run("up", "--yes", "--skip-preview")
     assert bindings_with(up.stdout, "deleted") == {resource_name(gone)}, up.stdout
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[gone]}"]
+    assert _unbound_lines(up.stdout, trunk) == [seeded.numbers[gone]], up.stdout
+    assert "the number now has no trunk" in " ".join(up.stdout.split())
     project.assert_converged(seeded, trunk, declared[1:])
     assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
 
@@ -179,6 +203,7 @@ def test_stray_and_missing_at_once_with_refresh_then_up(
         [f"POST /v1/Trunks/{trunk}/PhoneNumbers"]
         + [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{s}" for s in stray_sids]
     )
+    assert _unbound_lines(up.stdout, trunk) == stray_sids, up.stdout
     project.assert_converged(seeded, trunk, declared)
     assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
 
@@ -198,7 +223,8 @@ def test_trunk_not_declared_exclusive_is_left_alone(
     twilio_api.bind(trunk, seeded.numbers[stray])
     twilio_api.bind(other_trunk, seeded.numbers[other_stray])
     project.emulator.control.clear_requests()
-    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")  # records the stray
+    project.pulumi.run("up", "--yes", "--skip-preview")  # unbinds it
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
     log = project.emulator.control.requests()["requests"]
     assert not [
@@ -228,7 +254,8 @@ def test_protected_association_elsewhere_in_the_program_is_never_unbound(
 
     twilio_api.bind(trunk, seeded.numbers[stray])
     project.emulator.control.clear_requests()
-    project.pulumi.run("up", "--refresh", "--yes", "--skip-preview")
+    project.pulumi.run("refresh", "--yes", "--skip-preview")
+    project.pulumi.run("up", "--yes", "--skip-preview")
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
     assert project.bound()[protected_sid] == trunk
 
@@ -249,7 +276,8 @@ def test_protected_association_elsewhere_in_the_program_is_never_unbound(
     # Later refreshes and updates still leave it alone while it stays bound, and still remove strays.
     twilio_api.bind(trunk, seeded.numbers[stray])
     project.emulator.control.clear_requests()
-    again = project.pulumi.run("up", "--refresh", "--yes", "--skip-preview", check=False)
+    project.pulumi.run("refresh", "--yes", "--skip-preview")
+    again = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
     assert again.returncode != 0  # the protected resource still cannot be deleted
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
     assert project.bound()[protected_sid] == trunk
@@ -274,3 +302,41 @@ def test_preview_needs_no_credentials(make_project: ProjectFactory) -> None:
     preview = project.pulumi.run("preview", "--diff")
     assert f"~ {EXCLUSIVE_RESOURCE_TYPE}: (update)" in preview.stdout, preview.stdout
     assert project.emulator.control.requests()["requests"] == []
+
+
+def test_a_new_exclusive_trunk_unbinds_nothing_it_has_not_shown_first(make_project: ProjectFactory) -> None:
+    """Numbers other stacks own are on the trunk before the ExclusiveTrunk is declared."""
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared, theirs = numbers(2), numbers(3, first=50)
+    seeded = _setup(project, declared, theirs)
+    trunk = seeded.trunks[0]
+    their_sids = sorted(seeded.numbers[n] for n in theirs)
+    # Bound by someone else (another stack, a person).
+    project.emulator.control.seed(
+        {"phone_numbers": [{"phone_number": n, "trunk_sid": trunk} for n in theirs]}
+    )
+    project.emulator.control.clear_requests()
+
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert _exclusive_status(up.stdout) == "created", up.stdout
+    assert [w for w in _writes(project) if w.startswith("DELETE")] == []
+    text = " ".join(up.stdout.split())
+    assert f'ExclusiveTrunk "exact": trunk {trunk} holds 3 number(s) that no binding of the program' in text
+    assert all(sid in text for sid in their_sids), up.stdout
+    assert project.pulumi.outputs()["strays"] == their_sids
+    assert project.pulumi.outputs()["unbound"] == []
+    assert all(project.bound()[sid] == trunk for sid in their_sids)
+
+    # Listing one in keep leaves it bound; the next up unbinds exactly the other two, line by line.
+    project.pulumi.set_config_values({"keep": json.dumps(their_sids[:1])})
+    preview = project.pulumi.run("preview", "--diff")
+    assert "this update unbinds the strays recorded on trunk" in " ".join(
+        (preview.stdout + preview.stderr).split()
+    )
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert _unbound_lines(up.stdout, trunk) == their_sids[1:], up.stdout
+    assert sorted(_writes(project)) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{s}" for s in their_sids[1:]]
+    assert project.pulumi.outputs()["unbound"] == their_sids[1:]
+    assert project.bound()[their_sids[0]] == trunk
+    assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0

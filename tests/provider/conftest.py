@@ -14,6 +14,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from twilio_trunking_emulator import EmulatorControl, EmulatorOptions
@@ -57,9 +58,14 @@ def stack_config(emulator: TwilioEmulator, **extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def provider(emulator: TwilioEmulator, control: EmulatorControl) -> TrunkPhoneNumberAssociationProvider:
-    configured = TrunkPhoneNumberAssociationProvider()
+    configured = TrunkPhoneNumberAssociationProvider(ProviderSession())
     configured.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
     return configured
+
+
+def next_update(provider: TrunkPhoneNumberAssociationProvider) -> TrunkPhoneNumberAssociationProvider:
+    """The provider of the next CLI command: a new session (new update memory) on the same service."""
+    return TrunkPhoneNumberAssociationProvider(ProviderSession(service=provider.session.service))
 
 
 @pytest.fixture

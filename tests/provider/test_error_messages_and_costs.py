@@ -13,8 +13,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.errors import ConfigurationError, ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from pulumi_twilio_trunking.testing import TwilioEmulator
-from tests.provider.conftest import TOKEN, Seeded, create_binding
+from tests.provider.conftest import TOKEN, Seeded, create_binding, next_update
 from twilio_trunking_emulator import EmulatorControl
 
 Provider = TrunkPhoneNumberAssociationProvider
@@ -24,7 +25,7 @@ API_SECRET = "wrong-api-secret-4e21"
 
 
 def _configured(config: dict[str, str]) -> Provider:
-    provider = Provider()
+    provider = Provider(ProviderSession())
     provider.configure(ConfigureRequest(Config(config, "proj")))
     return provider
 
@@ -49,6 +50,7 @@ def test_a_trunk_move_never_gets_the_same_number_twice_in_a_row(
     e164 = "+14155550101"
     number = e164 if declared_by == "phone_number" else seeded.numbers[e164]
     old_id, old_outs = create_binding(provider, trunk_sid=seeded.trunk, **{declared_by: number})
+    provider = next_update(provider)
     olds = {"trunk_sid": seeded.trunk, declared_by: number}
     news = {"trunk_sid": seeded.other_trunk, declared_by: number}
     control.clear_requests()

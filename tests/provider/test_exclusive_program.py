@@ -4,7 +4,6 @@ whatever the declaration order, and the stored provider is a bare class referenc
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -16,7 +15,7 @@ from pulumi_twilio_trunking import (
     ExclusiveTrunk,
     TrunkPhoneNumberAssociation,
 )
-from pulumi_twilio_trunking import exclusive as exclusive_module
+from pulumi_twilio_trunking.declarations import numbers_declared_on
 
 TRUNK, OTHER = "TK" + "a" * 32, "TK" + "b" * 32
 PN = {name: "PN" + ch * 32 for name, ch in (("one", "1"), ("two", "2"), ("three", "3"), ("kept", "4"))}
@@ -39,32 +38,36 @@ class Mocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def mocks() -> Iterator[Mocks]:
-    exclusive_module._associations.clear()
+def mocks() -> Mocks:
     recording = Mocks()
     pulumi.runtime.set_mocks(recording, project="p", stack="s", preview=False)
-    yield recording
-    exclusive_module._associations.clear()
+    return recording
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_declared_set_gathers_associations_declared_later(mocks: Mocks) -> pulumi.Output[Any]:
     exact = ExclusiveTrunk("exact", trunk_sid=TRUNK, keep=[PN["kept"]])  # declared first
-    gathered = exclusive_module._associated_numbers(TRUNK, protected_only=False)
+    gathered = numbers_declared_on(TRUNK, protected_only=False)
     TrunkPhoneNumberAssociation("one", trunk_sid=TRUNK, phone_number_sid=PN["one"])
     TrunkPhoneNumberAssociation("two", trunk_sid=TRUNK, phone_number="+14155550002")
     TrunkPhoneNumberAssociation("elsewhere", trunk_sid=OTHER, phone_number_sid=PN["three"])
     parent = pulumi.ComponentResource("demo:Lines", "lines", opts=pulumi.ResourceOptions(protect=True))
     TrunkPhoneNumberAssociation(
-        "protected", trunk_sid=TRUNK, phone_number_sid=PN["three"], opts=pulumi.ResourceOptions(parent=parent)
+        "protected",
+        trunk_sid=TRUNK,
+        phone_number_sid=PN["three"],
+        opts=pulumi.ResourceOptions(parent=parent, protect=True),
+    )
+    # Only a protect in the binding's own options counts; one inherited from a parent is not seen.
+    TrunkPhoneNumberAssociation(
+        "inherits", trunk_sid=TRUNK, phone_number_sid=PN["kept"], opts=pulumi.ResourceOptions(parent=parent)
     )
 
     def check(_: Any) -> None:
         [args] = [a for a in mocks.registered if a.typ == EXCLUSIVE_RESOURCE_TYPE]
-        assert args.inputs["associated_phone_number_sids"] == sorted([PN["one"], PN["two"], PN["three"]])
-        assert args.inputs["protected_phone_number_sids"] == [
-            PN["three"]
-        ]  # protect inherited from the parent
+        associated = sorted([PN["one"], PN["two"], PN["three"], PN["kept"]])
+        assert args.inputs["associated_phone_number_sids"] == associated
+        assert args.inputs["protected_phone_number_sids"] == [PN["three"]]
         assert args.inputs["keep"] == [PN["kept"]]
         assert args.inputs["trunk_sid"] == TRUNK
         # Registered after every association: its inputs wait for their outputs.
@@ -75,7 +78,7 @@ def test_declared_set_gathers_associations_declared_later(mocks: Mocks) -> pulum
 
     def check_dependencies(resources: Any) -> None:
         # Every association on this trunk, none on another (plain trunk SIDs).
-        assert sorted(r._name for r in resources) == ["one", "protected", "two"]
+        assert sorted(r._name for r in resources) == ["inherits", "one", "protected", "two"]
 
     dependencies = pulumi.Output.from_input(gathered.resources()).apply(check_dependencies)
     return pulumi.Output.all(exact.urn.apply(check), dependencies)

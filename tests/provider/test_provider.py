@@ -12,11 +12,17 @@ from pulumi_twilio_trunking.bindings import BindingError
 from pulumi_twilio_trunking.errors import AlreadyBound, ConfigurationError, ProviderError
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from tests.provider.conftest import TOKEN, Seeded, create_binding, stack_config
+from tests.provider.conftest import TOKEN, Seeded, create_binding, next_update, stack_config
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 Provider = TrunkPhoneNumberAssociationProvider
+
+
+def fresh() -> Provider:
+    """A provider with a session of its own, as in a new provider process."""
+    return Provider(ProviderSession())
 
 
 def _bound_trunk(client: TwilioClient, sid: str) -> str | None:
@@ -27,7 +33,7 @@ def _bound_trunk(client: TwilioClient, sid: str) -> str | None:
 
 class TestCheckAndDiff:
     def test_check_names_property_and_rule(self) -> None:
-        result = Provider().check({}, {"trunk_sid": "TK1", "phone_number": "555"})
+        result = fresh().check({}, {"trunk_sid": "TK1", "phone_number": "555"})
         failures = {f.property: f.reason for f in result.failures}
         assert set(failures) == {"trunk_sid", "phone_number"}
         assert "^TK[0-9a-fA-F]{32}$" in failures["trunk_sid"]
@@ -38,7 +44,7 @@ class TestCheckAndDiff:
     ) -> None:
         for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL"):
             monkeypatch.delenv(name, raising=False)
-        provider = Provider()
+        provider = fresh()
         provider.configure(ConfigureRequest(Config({}, "proj")))
         news = {"trunk_sid": Unknown(), "phone_number": "+14155550101"}
         assert provider.check({}, news).failures == []
@@ -59,18 +65,18 @@ class TestCheckAndDiff:
             "__provider": "old",
         }
         same = {"trunk_sid": "TK" + "a" * 32, "phone_number": "+14155550101", "__provider": "new"}
-        assert Provider().diff("id", olds, same).changes is False
+        assert fresh().diff("id", olds, same).changes is False
         other_number = {**same, "phone_number": "+14155550102"}
-        assert Provider().diff("id", olds, other_number).replaces == ["phone_number"]
+        assert fresh().diff("id", olds, other_number).replaces == ["phone_number"]
         by_sid = {"trunk_sid": "TK" + "a" * 32, "phone_number_sid": "PN" + "b" * 32}
-        switched = Provider().diff("id", olds, by_sid)
+        switched = fresh().diff("id", olds, by_sid)
         assert switched.changes is True and switched.replaces == []
-        assert Provider().diff("id", olds, same).delete_before_replace is False
+        assert fresh().diff("id", olds, same).delete_before_replace is False
 
     def test_check_hands_back_the_declared_inputs_unchanged(self) -> None:
         olds = {"trunk_sid": "TK" + "a" * 32, "phone_number": "+14155550101"}
         news = {"trunk_sid": "TK" + "c" * 32, "phone_number": "+14155550101"}
-        assert Provider().check(olds, news).inputs == news
+        assert fresh().check(olds, news).inputs == news
 
 
 class TestCreate:
@@ -134,7 +140,7 @@ class TestCreate:
         sid = seeded.numbers["+14155550102"]
         _, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
         assert outs["ownership"] == "created"
-        with pytest.raises(ProviderError, match="declared by two resources of this stack"):
+        with pytest.raises(ProviderError, match="already taken by another resource of this stack"):
             create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=sid, adopt=True)
         assert [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk)] == [sid]
 
@@ -144,18 +150,19 @@ class TestCreate:
         id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         # The next update is a new provider process: the twin that stays is diffed (no
         # replacement), the removed one deleted.
-        provider = Provider(provider._bindings())
-        declared = {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"}
+        provider = next_update(provider)
+        declared = {"trunk_sid": seeded.trunk, "phone_number": "+14155550101", "__name": "twin"}
         assert provider.diff(id_, outs, declared).replaces == []
         provider.delete(id_, outs)
         assert _bound_trunk(client, outs["sid"]) == seeded.trunk
-        assert f"left {id_} bound: another resource of this stack still declares" in capsys.readouterr().err
+        expected = f'left +14155550101 ({outs["sid"]}) bound to trunk {seeded.trunk}: resource "twin" of this'
+        assert expected in capsys.readouterr().err
 
     def test_import_of_a_binding_that_is_gone_says_what_to_do(
         self, provider: Provider, seeded: Seeded
     ) -> None:
         sid = seeded.numbers["+14155550101"]
-        with pytest.raises(BindingError, match="remove the import_ option"):
+        with pytest.raises(BindingError, match="remove the import option"):
             create_binding(
                 provider,
                 trunk_sid=seeded.trunk,
@@ -197,7 +204,7 @@ class TestCreate:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
-        provider = Provider()
+        provider = fresh()
         provider.configure(
             ConfigureRequest(
                 Config(
@@ -233,6 +240,7 @@ class TestReadAndDelete:
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
         id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        provider = next_update(provider)
         provider.delete(id_, outs)
         assert _bound_trunk(client, outs["sid"]) is None
         provider.delete(id_, outs)
@@ -243,7 +251,7 @@ class TestReadAndDelete:
         id_, outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
         client.delete_trunk_phone_number(seeded.trunk, outs["sid"])
         client.create_trunk_phone_number(seeded.other_trunk, outs["sid"])
-        provider.delete(id_, outs)
+        next_update(provider).delete(id_, outs)
         assert _bound_trunk(client, outs["sid"]) == seeded.other_trunk
 
     def test_import_style_read_from_inputs_only(
@@ -263,6 +271,7 @@ class TestTrunkChange:
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
         old_id, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        provider = next_update(provider)
         olds = {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"}
         news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550101"}
         assert provider.diff(old_id, old_outs, news).replaces == ["trunk_sid"]
@@ -279,6 +288,7 @@ class TestTrunkChange:
         # The engine checks a replacement twice: with the old inputs, then without them
         # (step_generator.go, "recompute the default values"); create() gets the second result.
         _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550102")
+        provider = next_update(provider)
         news = {"trunk_sid": seeded.other_trunk, "phone_number": "+14155550102"}
         provider.check({"trunk_sid": seeded.trunk, "phone_number": "+14155550102"}, news)
         second = provider.check({}, news)
@@ -291,6 +301,7 @@ class TestTrunkChange:
         self, provider: Provider, client: TwilioClient, control: EmulatorControl, seeded: Seeded
     ) -> None:
         _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        provider = next_update(provider)
         other_path = f"/v1/Trunks/{seeded.other_trunk}/PhoneNumbers$"
         control.set_faults(
             [{"kind": "status", "status": 400, "count": 1, "method": "POST", "path_regex": other_path}]
@@ -307,6 +318,7 @@ class TestTrunkChange:
         self, provider: Provider, client: TwilioClient, seeded: Seeded
     ) -> None:
         _, old_outs = create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
+        provider = next_update(provider)
         missing = "TK" + "9" * 32
         checked = provider.check(
             {"trunk_sid": seeded.trunk, "phone_number": "+14155550101"},
@@ -335,8 +347,9 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
         )
     bound = sorted(b.sid or "" for b in client.list_trunk_phone_numbers(seeded.trunk))
     assert bound == sorted(n["sid"] for n in numbers)
+    deleting = next_update(provider)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda c: provider.delete(c[0], c[1]), created[:20]))
+        list(pool.map(lambda c: deleting.delete(c[0], c[1]), created[:20]))
     control.clear_faults()
     remaining = sorted(b.sid or "" for b in client.list_trunk_phone_numbers(seeded.trunk))
     assert remaining == sorted(n["sid"] for n in numbers[20:])
@@ -345,7 +358,7 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
 def test_errors_never_contain_the_token(
     emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
 ) -> None:
-    provider = Provider()
+    provider = fresh()
     provider.configure(ConfigureRequest(Config(stack_config(emulator, **{"twilio:maxAttempts": "3"}), "p")))
     control.set_faults([{"kind": "status", "status": 503, "rate": 1.0}])
     with pytest.raises(ProviderError, match="HTTP 503") as caught:

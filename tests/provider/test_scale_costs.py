@@ -8,6 +8,7 @@ from typing import Any
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 from .conftest import stack_config
@@ -26,7 +27,7 @@ def _account(control: EmulatorControl) -> tuple[list[str], dict[str, dict[str, A
 
 
 def _provider(emulator: EmulatorServer) -> TrunkPhoneNumberAssociationProvider:
-    provider = TrunkPhoneNumberAssociationProvider()
+    provider = TrunkPhoneNumberAssociationProvider(ProviderSession())
     provider.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
     return provider
 

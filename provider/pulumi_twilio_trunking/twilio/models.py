@@ -57,6 +57,7 @@ class IncomingPhoneNumber(_TwilioResource):
     account_sid: str | None = None
     trunk_sid: str | None = None
     voice_application_sid: str | None = None
+    voice_url: str | None = None
 
 
 class Trunk(_TwilioResource):
