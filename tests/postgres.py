@@ -72,24 +72,24 @@ class PostgresServer:
     password: str
 
     def url(self, database: str, *, table: str | None = None) -> str:
-        """A ``postgres://`` backend URL for ``database``, without the password (that goes in PGPASSWORD).
+        """A ``postgres://`` backend URL for ``database``, with no user or password (``env()`` has them).
 
         lib/pq (the Pulumi CLI's driver) takes a Unix-socket directory as the ``host`` query parameter.
         """
-        query = f"host={quote(str(self.socket_dir), safe='/')}&user={SUPERUSER}"
+        query = f"host={quote(str(self.socket_dir), safe='/')}"
         if table is not None:
             query += f"&table={table}"
         return f"postgres:///{database}?{query}"
 
-    def env(self) -> dict[str, str]:
-        """What a client needs besides the URL: the password, as libpq and lib/pq read it."""
-        return {"PGPASSWORD": self.password}
+    def env(self, user: str = SUPERUSER, password: str | None = None) -> dict[str, str]:
+        """The role to connect as, as libpq and lib/pq read it (default: the superuser)."""
+        return {"PGUSER": user, "PGPASSWORD": self.password if password is None else password}
 
     def psql(self, sql: str, *, database: str = "postgres") -> list[list[str]]:
         """Run one statement with psql; its rows (fields split on ``|``)."""
         result = subprocess.run(
             [self.binaries.psql, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-             "-h", str(self.socket_dir), "-U", SUPERUSER, "-d", database, "-c", sql],
+             "-h", str(self.socket_dir), "-d", database, "-c", sql],
             env={**os.environ, **self.env()},
             capture_output=True,
             text=True,
