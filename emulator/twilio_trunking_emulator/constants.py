@@ -32,14 +32,15 @@ DEFAULT_BOUND_NUMBER_POLICY: Final[BoundNumberPolicy] = "reject"
 
 CONTROL_PREFIX: Final = "/_emulator"
 
-ACCOUNT_SID_RE: Final = re.compile(r"^AC[0-9a-fA-F]{32}$")
-API_KEY_SID_RE: Final = re.compile(r"^SK[0-9a-fA-F]{32}$")
-TRUNK_SID_RE: Final = re.compile(r"^TK[0-9a-fA-F]{32}$")
-PHONE_NUMBER_SID_RE: Final = re.compile(r"^PN[0-9a-fA-F]{32}$")
-APPLICATION_SID_RE: Final = re.compile(r"^AP[0-9a-fA-F]{32}$")
-E164_RE: Final = re.compile(r"^\+[1-9][0-9]{1,14}$")
+# Anchored with \Z, not $: callers use .match, and $ also matches before a trailing newline.
+ACCOUNT_SID_RE: Final = re.compile(r"^AC[0-9a-fA-F]{32}\Z")
+API_KEY_SID_RE: Final = re.compile(r"^SK[0-9a-fA-F]{32}\Z")
+TRUNK_SID_RE: Final = re.compile(r"^TK[0-9a-fA-F]{32}\Z")
+PHONE_NUMBER_SID_RE: Final = re.compile(r"^PN[0-9a-fA-F]{32}\Z")
+APPLICATION_SID_RE: Final = re.compile(r"^AP[0-9a-fA-F]{32}\Z")
+E164_RE: Final = re.compile(r"^\+[1-9][0-9]{1,14}\Z")
 
 
 def sid_pattern(prefix: str) -> re.Pattern[str]:
-    """Return the Twilio pattern ``^<prefix>[0-9a-fA-F]{32}$`` for a SID prefix."""
-    return re.compile(rf"^{re.escape(prefix)}[0-9a-fA-F]{{32}}$")
+    """Return the Twilio pattern ``^<prefix>[0-9a-fA-F]{32}\\Z`` for a SID prefix."""
+    return re.compile(rf"^{re.escape(prefix)}[0-9a-fA-F]{{32}}\Z")

@@ -56,7 +56,7 @@ def test_colliding_names_get_suffixes_from_their_own_sids() -> None:
     # A neighbour coming or going never renames an entry that does not collide.
     assert names([*same_number, BINDINGS[0]])["tpn-14155550102"] == BINDINGS[0].id
     # The same number SID on two trunks (possible in a stale Terraform state): still unique.
-    same_sid = names([DiscoveredBinding(TRUNK_A, PN_1, "+1"), DiscoveredBinding(TRUNK_B, PN_1, "+1")])
+    same_sid = names([DiscoveredBinding(TRUNK_A, PN_1, "+19"), DiscoveredBinding(TRUNK_B, PN_1, "+19")])
     assert len(same_sid) == 2
     # An exact duplicate is one binding.
     assert len(names([BINDINGS[0], BINDINGS[0]])) == 1

@@ -178,7 +178,7 @@ def test_bind_validates_phone_number_sid(
     missing = twilio_error(client.post(f"/v1/Trunks/{tk}/PhoneNumbers"), 400, 20001)
     assert missing["message"] == "Missing required parameter PhoneNumberSid in the post body"
     malformed = twilio_error(bind(client, tk, "PN123"), 400, 20001)
-    assert malformed["message"] == "Invalid PhoneNumberSid: must match ^PN[0-9a-fA-F]{32}$"
+    assert malformed["message"] == "Invalid PhoneNumberSid: must match ^PN[0-9a-fA-F]{32}\\Z"
     as_json = client.post(f"/v1/Trunks/{tk}/PhoneNumbers", json={"PhoneNumberSid": MISSING_PN})
     twilio_error(as_json, 400, 20001)
 

@@ -20,7 +20,7 @@ from ..core.http import base_url, json_response, no_content, require, resource_p
 from ..core.paging import PageResult, paginate, parse_page_request
 from ..core.render import trunk_phone_number_resource, trunk_resource, trunk_url, v1_list
 
-_DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.pstn\.twilio\.com$")
+_DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.pstn\.twilio\.com\Z")
 
 
 def _domain_name(name: str, raw: str) -> str | None:

@@ -71,6 +71,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..discovery import (
+        DiscoveredValueError,
         DiscoveryOutputError,
         TerraformStateError,
         assign_names,
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     except (DiscoveryOutputError, TerraformStateError, ConfigurationError, OSError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except TwilioError as exc:
+    except (TwilioError, DiscoveredValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     trunk_count = len({e.binding.trunk_sid for e in entries})

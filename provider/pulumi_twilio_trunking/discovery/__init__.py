@@ -9,12 +9,13 @@ the first ``pulumi up`` adopts them without a single POST or DELETE.
 from __future__ import annotations
 
 from .account import discover_account
-from .model import DiscoveredBinding, ProjectEntry, assign_names
+from .model import DiscoveredBinding, DiscoveredValueError, ProjectEntry, assign_names
 from .terraform import TerraformBinding, TerraformStateError, load_terraform_state, parse_terraform_state
 from .writer import DiscoveryOutputError, ProjectFiles, render_project, write_project
 
 __all__ = [
     "DiscoveredBinding",
+    "DiscoveredValueError",
     "DiscoveryOutputError",
     "ProjectEntry",
     "ProjectFiles",

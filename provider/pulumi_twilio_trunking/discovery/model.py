@@ -8,9 +8,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..properties import binding_id
+from ..validation import is_e164, is_phone_number_sid, is_trunk_sid
 
 NAME_PREFIX = "tpn-"
 _NOT_NAME_CHARS = re.compile(r"[^0-9A-Za-z]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def unsafe_text(value: str) -> bool:
+    """A value that must not reach a generated file or script: a leading '-' or a control character."""
+    return value.startswith("-") or bool(_CONTROL_CHARS.search(value))
+
+
+class DiscoveredValueError(ValueError):
+    """A source (the account, a Terraform state) gave a SID or number that breaks its rule."""
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +31,16 @@ class DiscoveredBinding:
     trunk_sid: str
     phone_number_sid: str
     phone_number: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every source passes through here: nothing malformed reaches bindings.json or a name.
+        for name, value, valid, rule in (
+            ("trunk_sid", self.trunk_sid, is_trunk_sid, "a trunk SID (TK + 32 hex digits)"),
+            ("phone_number_sid", self.phone_number_sid, is_phone_number_sid, "a number SID (PN + 32 hex)"),
+            ("phone_number", self.phone_number, is_e164, "an E.164 number (+14155550100)"),
+        ):
+            if value is not None and not (isinstance(value, str) and valid(value)):
+                raise DiscoveredValueError(f"a binding's {name} must be {rule}; got {value!r}")
 
     @property
     def id(self) -> str:

@@ -16,20 +16,17 @@ and other resource types are ignored.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from .model import DiscoveredBinding
+from ..validation import is_e164, is_phone_number_sid, is_trunk_sid
+from .model import DiscoveredBinding, unsafe_text
 
 TWILIO_RESOURCE: Final = "twilio_trunking_trunks_phone_numbers_v1"
 COMMUNITY_RESOURCE: Final = "twilio_sip_trunking_phone_number"
 BINDING_RESOURCE_TYPES: Final = (TWILIO_RESOURCE, COMMUNITY_RESOURCE)
-
-_TRUNK_SID = re.compile(r"^TK[0-9a-fA-F]{32}$")
-_NUMBER_SID = re.compile(r"^PN[0-9a-fA-F]{32}$")
 
 
 class TerraformStateError(ValueError):
@@ -90,30 +87,35 @@ def _binding(resource: Mapping[str, Any]) -> TerraformBinding:
     address = str(resource.get("address") or "")
     if not address:
         raise TerraformStateError(f"a {resource.get('type')} resource has no `address`")
+    # The address becomes an argument of `terraform state rm` in the handover script.
+    if unsafe_text(address):
+        raise TerraformStateError(
+            f"a {resource.get('type')} resource has the `address` {address!r}: an address must not start "
+            "with '-' or hold control characters"
+        )
     attributes = resource.get("values")
     if not isinstance(attributes, Mapping):
         raise TerraformStateError(f"{address} has no attribute `values`")
-    trunk_sid = _attribute(address, attributes, "trunk_sid", _TRUNK_SID, "TK…")
+    trunk_sid = _attribute(address, attributes, "trunk_sid", is_trunk_sid, "TK…")
     # Both providers name the number's SID phone_number_sid; older community versions took `sid`.
     key = "phone_number_sid" if attributes.get("phone_number_sid") else "sid"
     if not attributes.get(key):
         raise TerraformStateError(
             f"{address} has neither `phone_number_sid` nor `sid`: cannot tell which number it binds"
         )
-    number_sid = _attribute(address, attributes, key, _NUMBER_SID, "PN…")
-    e164 = attributes.get("phone_number")
-    return TerraformBinding(
-        address,
-        DiscoveredBinding(trunk_sid, number_sid, e164 if isinstance(e164, str) and e164 else None),
-    )
+    number_sid = _attribute(address, attributes, key, is_phone_number_sid, "PN…")
+    e164 = None
+    if attributes.get("phone_number"):
+        e164 = _attribute(address, attributes, "phone_number", is_e164, "an E.164 number (+14155550100)")
+    return TerraformBinding(address, DiscoveredBinding(trunk_sid, number_sid, e164))
 
 
 def _attribute(
-    address: str, attributes: Mapping[str, Any], key: str, pattern: re.Pattern[str], shape: str
+    address: str, attributes: Mapping[str, Any], key: str, matches: Callable[[str], bool], shape: str
 ) -> str:
     value = attributes.get(key)
     if value is None or value == "":
         raise TerraformStateError(f"{address} has no `{key}` attribute")
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not matches(value):
         raise TerraformStateError(f"{address}: `{key}` should look like {shape}; got {value!r}")
     return value

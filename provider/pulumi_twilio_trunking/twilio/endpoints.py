@@ -105,6 +105,9 @@ def _checked_base_url(url: str) -> str:
             f"must not embed credentials or a query string (got {redact_url(url)}); "
             "give the account SID and token through their own settings"
         )
+    # urlsplit drops some of these silently; the URL as given must hold none.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        raise InvalidEndpoint(f"must not hold spaces or control characters; got {redact_url(url)!r}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidEndpoint(f"must be an http(s) URL such as http://127.0.0.1:8080; got {url!r}")
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
