@@ -37,7 +37,6 @@ ACCOUNT_SID_RE: Final = re.compile(r"^AC[0-9a-fA-F]{32}\Z")
 API_KEY_SID_RE: Final = re.compile(r"^SK[0-9a-fA-F]{32}\Z")
 TRUNK_SID_RE: Final = re.compile(r"^TK[0-9a-fA-F]{32}\Z")
 PHONE_NUMBER_SID_RE: Final = re.compile(r"^PN[0-9a-fA-F]{32}\Z")
-APPLICATION_SID_RE: Final = re.compile(r"^AP[0-9a-fA-F]{32}\Z")
 E164_RE: Final = re.compile(r"^\+[1-9][0-9]{1,14}\Z")
 
 

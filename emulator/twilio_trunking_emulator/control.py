@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, NotRequired, TypedDict, cast
+from typing import Any, Literal, TypedDict, cast
 
 import httpx
 
@@ -36,20 +36,6 @@ class SettingsJson(TypedDict):
 class SeedResultJson(TypedDict):
     trunks: list[dict[str, Any]]
     phone_numbers: list[dict[str, Any]]
-
-
-class TrunkSeed(TypedDict, total=False):
-    sid: str
-    friendly_name: str | None
-    domain_name: str | None
-
-
-class PhoneNumberSeed(TypedDict):
-    phone_number: str
-    sid: NotRequired[str]
-    friendly_name: NotRequired[str | None]
-    trunk_sid: NotRequired[str | None]
-    voice_application_sid: NotRequired[str | None]
 
 
 class EmulatorControlError(RuntimeError):

@@ -14,9 +14,10 @@ from twilio_trunking_emulator.backend.exceptions import (
     UnknownPhoneNumberError,
     UnknownTrunkError,
 )
+from twilio_trunking_emulator.backend.paging import PageRequest, PageToken, paginate
+from twilio_trunking_emulator.backend.rows import default_friendly_name
 from twilio_trunking_emulator.backend.seed import SeedError, load_seed_file, parse_seed
-from twilio_trunking_emulator.backend.store import Store, default_friendly_name
-from twilio_trunking_emulator.core.paging import PageRequest, PageToken, paginate
+from twilio_trunking_emulator.backend.store import Store
 
 APP = "AP" + "1" * 32
 

@@ -25,16 +25,11 @@ from ..backend.records import PhoneNumberRecord
 from ..constants import ACCOUNT_SID_RE, API_VERSION_2010, PHONE_NUMBER_SID_RE
 from ..core import forms
 from ..core.context import EmulatorContext
-from ..core.exceptions import (
-    PHONE_NUMBER_UNAVAILABLE_ERROR_CODE,
-    EmulatedTwilioError,
-    invalid_parameter,
-    missing_parameter,
-    not_found,
-)
+from ..core.exceptions import invalid_parameter, missing_parameter, not_found
 from ..core.http import json_response, no_content, require
 from ..core.paging import parse_page_request
 from ..core.render import api2010_list, incoming_phone_number_path, incoming_phone_number_resource
+from ..errors import PHONE_NUMBER_UNAVAILABLE_ERROR_CODE, EmulatedTwilioError
 
 
 def _handler_fields(param: str, column: str) -> tuple[forms.Field, ...]:

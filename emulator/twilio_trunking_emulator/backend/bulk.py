@@ -1,6 +1,6 @@
 """Generated bulk data: many numbers bound to many trunks, inserted with ``executemany``.
 
-``POST /_emulator/seed`` with ``{"generate": {...}}`` (or :meth:`.Store.generate`) takes::
+``POST /_emulator/seed`` with ``{"generate": {...}}`` (or :meth:`.store.Store.generate`) takes::
 
     {"numbers": 50000,          # how many numbers to provision
      "trunks": 20,              # how many trunks to create
@@ -20,6 +20,8 @@ from typing import Any
 
 from ..constants import E164_RE
 from ..jsonobject import json_object
+from .rows import Rows, new_sid, number_row
+from .schema import INSERT_NUMBER
 from .seed import SeedError
 
 _KEYS = frozenset({"numbers", "trunks", "bound", "first_number", "friendly_name_prefix"})
@@ -61,13 +63,38 @@ def parse_generate_spec(data: object) -> GenerateSpec:
     return GenerateSpec(numbers, trunks, bound, first, prefix)
 
 
+def generate(rows: Rows, spec: GenerateSpec) -> dict[str, Any]:
+    """Create ``spec.trunks`` trunks and ``spec.numbers`` numbers in the transaction of ``rows``.
+
+    Returns the new trunks as JSON and the number counts.
+    """
+    trunk_sids = [rows.insert_trunk(_trunk_fields(spec, i), None).sid for i in range(spec.trunks)]
+    taken = {row[0] for row in rows.conn.execute("SELECT phone_number FROM phone_numbers")}
+    now = rows.clock()
+    values = (
+        number_row({"phone_number": phone, "trunk_sid": trunk}, new_sid("PN"), now)
+        for phone, trunk in zip(
+            _free_phone_numbers(spec.first_number, spec.numbers, taken),
+            _trunk_assignments(spec, trunk_sids),
+            strict=True,
+        )
+    )
+    rows.conn.executemany(INSERT_NUMBER, values)
+    trunks = [rows.trunk(sid) for sid in trunk_sids]
+    return {
+        "trunks": [t.to_json() for t in trunks if t is not None],
+        "phone_numbers": spec.numbers,
+        "bound": sum(spec.bound),
+    }
+
+
 def _count(value: object, where: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
         raise SeedError(f"{where} must be an integer between 0 and {maximum}")
     return value
 
 
-def free_phone_numbers(first: str, count: int, taken: Set[str]) -> Iterator[str]:
+def _free_phone_numbers(first: str, count: int, taken: Set[str]) -> Iterator[str]:
     """``count`` E.164 numbers counting up from ``first``, skipping the ``taken`` ones."""
     value = int(first[1:])
     produced = 0
@@ -81,7 +108,7 @@ def free_phone_numbers(first: str, count: int, taken: Set[str]) -> Iterator[str]
             yield candidate
 
 
-def trunk_assignments(spec: GenerateSpec, trunk_sids: list[str]) -> Iterator[str | None]:
+def _trunk_assignments(spec: GenerateSpec, trunk_sids: list[str]) -> Iterator[str | None]:
     """The trunk of each generated number, in order: the bound ones first, then ``None``."""
     for sid, count in zip(trunk_sids, spec.bound, strict=False):
         for _ in range(count):
@@ -90,5 +117,5 @@ def trunk_assignments(spec: GenerateSpec, trunk_sids: list[str]) -> Iterator[str
         yield None
 
 
-def trunk_fields(spec: GenerateSpec, index: int) -> dict[str, Any]:
+def _trunk_fields(spec: GenerateSpec, index: int) -> dict[str, Any]:
     return {"friendly_name": f"{spec.friendly_name_prefix} trunk {index}"}

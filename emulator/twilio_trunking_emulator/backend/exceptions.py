@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..core.exceptions import (
+from ..errors import (
     ALREADY_BOUND_ERROR_CODE,
     ALREADY_BOUND_HTTP_STATUS,
     DOMAIN_TAKEN_ERROR_CODE,

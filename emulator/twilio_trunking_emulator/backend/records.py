@@ -1,8 +1,8 @@
 """Plain data records held by the store (its errors are in :mod:`.exceptions`).
 
-Records carry stored values only; rendering them as Twilio resources (URLs, date
-formats, the account SID) is :mod:`.render`'s job.  Timestamps are UTC ISO-8601
-strings with a ``Z`` suffix and one-second precision.
+Records carry stored values only; rendering them as Twilio resources (URLs, date formats,
+the account SID) is the job of :mod:`twilio_trunking_emulator.core.render`.  Timestamps are
+UTC ISO-8601 strings with a ``Z`` suffix and one-second precision.
 """
 
 from __future__ import annotations

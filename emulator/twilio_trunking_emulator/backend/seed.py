@@ -1,8 +1,31 @@
-"""Validation of seed documents (the ``--seed`` file and ``POST /_emulator/seed``).
+"""Seed documents (the ``--seed`` file and ``POST /_emulator/seed``): the format, and its validation.
 
-The format is documented in :mod:`.store`, which applies it.  This module only turns
-the JSON into per-entity column dictionaries and rejects anything malformed with a
-:class:`SeedError` that names the offending entry.
+A seed looks like this; every key except ``phone_numbers[].phone_number`` is optional::
+
+    {
+      "trunks": [
+        {"sid": "TK0123456789abcdef0123456789abcdef",
+         "friendly_name": "Main trunk", "domain_name": "main.pstn.twilio.com",
+         "secure": false, "transfer_mode": "disable-all"}
+      ],
+      "phone_numbers": [
+        {"sid": "PN0123456789abcdef0123456789abcdef",
+         "phone_number": "+14155550100", "friendly_name": "Front desk",
+         "trunk_sid": "TK0123456789abcdef0123456789abcdef",
+         "voice_application_sid": null, "voice_url": null, "sms_url": null,
+         "capabilities": {"voice": true, "sms": true, "mms": true, "fax": false}}
+      ]
+    }
+
+Trunk keys are the columns of :class:`.records.TrunkRecord` (``friendly_name``,
+``domain_name``, ``disaster_recovery_url``, ``disaster_recovery_method``, ``transfer_mode``,
+``transfer_caller_id``, ``secure``, ``cnam_lookup_enabled``, ``symmetric_rtp_enabled``,
+``recording_mode``, ``recording_trim``).  Number keys are the columns of
+:class:`.records.PhoneNumberRecord` except the dates and ``cap_*``, plus ``capabilities``.
+
+This module only turns the JSON into per-entity column dictionaries and rejects anything
+malformed with a :class:`SeedError` that names the offending entry; :mod:`.seeding` applies
+a validated seed (idempotently: how entries match existing rows is documented there).
 """
 
 from __future__ import annotations

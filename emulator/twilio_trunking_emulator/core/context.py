@@ -8,10 +8,10 @@ from typing import Any
 
 from ..backend.store import Store
 from ..constants import BOUND_NUMBER_POLICIES, DEFAULT_BOUND_NUMBER_POLICY, BoundNumberPolicy
+from ..errors import ALREADY_BOUND_ERROR_CODE, ALREADY_BOUND_HTTP_STATUS
 from ..jsonobject import json_object
 from .auth import Credentials
 from .connections import ConnectionRegistry
-from .exceptions import ALREADY_BOUND_ERROR_CODE, ALREADY_BOUND_HTTP_STATUS
 from .faults import FaultEngine
 from .requestlog import RequestLog
 

@@ -13,13 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from .exceptions import (
-    METHOD_NOT_ALLOWED_ERROR_CODE,
-    EmulatedTwilioError,
-    default_code_for_status,
-    default_message_for_status,
-    not_found,
-)
+from ..errors import METHOD_NOT_ALLOWED_ERROR_CODE, EmulatedTwilioError
+from .exceptions import default_code_for_status, default_message_for_status, not_found
 from .http import resource_path
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from ..constants import E164_RE, sid_pattern
-from .exceptions import INVALID_PHONE_NUMBER_ERROR_CODE, EmulatedTwilioError, invalid_parameter
+from ..errors import INVALID_PHONE_NUMBER_ERROR_CODE, EmulatedTwilioError
+from .exceptions import invalid_parameter
 
 Parser = Callable[[str, str], Any]
 """``parser(parameter_name, raw_value) -> column value``; raises :class:`EmulatedTwilioError`."""

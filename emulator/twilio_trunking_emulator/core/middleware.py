@@ -23,12 +23,13 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..constants import CONTROL_PREFIX
+from ..errors import EmulatedTwilioError
 from ..jsontypes import RequestLogEntryJson
 from .auth import authenticate
 from .connections import drop_connection
 from .context import EmulatorContext
 from .error_handlers import error_response
-from .exceptions import EmulatedTwilioError, not_found, status_error, too_many_requests, unauthenticated
+from .exceptions import not_found, status_error, too_many_requests, unauthenticated
 
 
 def is_control_path(path: str) -> bool:

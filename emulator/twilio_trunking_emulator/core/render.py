@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlencode
 
+from ..backend.paging import PageResult
 from ..backend.records import PhoneNumberRecord, TrunkRecord
 from ..backend.timefmt import iso_to_rfc2822
 from ..constants import API_VERSION_2010
-from .paging import PageResult
 
 # Number fields both renderings copy as stored, in the order Twilio lists them.
 _SMS_FIELDS: Final = (

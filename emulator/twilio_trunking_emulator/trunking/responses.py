@@ -11,13 +11,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..backend.paging import PageResult, paginate
 from ..backend.queries import NumberFilter
 from ..constants import PHONE_NUMBER_SID_RE, TRUNK_SID_RE
 from ..core import forms
 from ..core.context import EmulatorContext
 from ..core.exceptions import invalid_parameter, missing_parameter, not_found
 from ..core.http import base_url, json_response, no_content, require, resource_path
-from ..core.paging import PageResult, paginate, parse_page_request
+from ..core.paging import parse_page_request
 from ..core.render import trunk_phone_number_resource, trunk_resource, trunk_url, v1_list
 
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.pstn\.twilio\.com\Z")
