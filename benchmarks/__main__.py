@@ -23,7 +23,7 @@ from ._common import Options, machine, say
 
 Runner = Callable[[Options], dict[str, Any]]
 
-# The goals: figure -> (comparison, threshold).
+# The goals of docs/benchmarks.md ("The figures"): figure -> (comparison, threshold).
 GOALS: dict[str, tuple[str, float]] = {
     "op_overhead_ratio": ("<=", 1.05),
     "requests_per_binding_up_200": ("<=", 1.1),

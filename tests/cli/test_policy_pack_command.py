@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pulumi_twilio_trunking.cli import build_parser, main
+from pulumi_twilio_trunking.cli import main
 from pulumi_twilio_trunking.cli import policy_pack as cli_policy_pack
 from pulumi_twilio_trunking.policy import POLICY_NAMES
 
@@ -129,14 +129,6 @@ def test_parsing_imports_nothing_heavy() -> None:
     done = python(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
-
-
-def test_missing_subcommand_modules_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pulumi_twilio_trunking import cli
-
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("policy_pack", "no_such_subcommand"))
-    args = build_parser().parse_args(["policy-pack"])
-    assert args.handler is cli_policy_pack.run
 
 
 def test_console_script_entry_point() -> None:

@@ -7,7 +7,7 @@ Shared by every test that checks something against ``tests/twilio-oai`` (loaded 
   becomes a ``null`` type; ``strict`` also makes every declared property required and forbids
   undeclared ones) and :data:`FORMATS` checks the formats Twilio's specs use;
 * :func:`check_schema` validates an instance against a component schema or a response schema
-  (drop-in for the ``check_schema`` fixture of ``tests/emulator/conftest.py``);
+  (the ``check_schema`` fixture of ``tests/contract/test_emulator_schemas.py`` is this function);
 * :func:`response_errors` / :func:`check_response` validate a whole response (status declared
   by the operation, body against its schema, or Twilio's error shape for undeclared 4xx);
 * :class:`RecordedRequest`, :func:`request_errors` / :func:`check_request` validate a request
