@@ -29,10 +29,11 @@ actionlint: ## Build actionlint from Go modules (cached) for the tests of exampl
 	@bash .ci/ensure-actionlint.sh >/dev/null || { [ "$$CI" != true ] && echo "actionlint unavailable: its tests will skip"; }
 
 .PHONY: lint
-lint: venv ## ruff and mypy
+lint: venv ## ruff, mypy and the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 .PHONY: test
 test: venv pulumi actionlint lint ## Everything: lint, unit, emulator, contract, end-to-end and as-installed tests
