@@ -136,9 +136,11 @@ class UpdateMemory:
                 where = (
                     "the same trunk" if other.trunk_sid == claimant.trunk_sid else f"trunk {other.trunk_sid}"
                 )
+                taker = claimant if claimant.name else "this resource"
                 raise BindingError(
-                    f"phone number {label} is already taken by {other} of this stack (on {where}); a number "
-                    "has one owner and is on one trunk only: remove one of the two declarations"
+                    f"phone number {label} is already taken by {other} of this stack (on {where}), so "
+                    f"{taker} cannot take it: a number has one owner and is on one trunk only; remove one "
+                    "of the two declarations"
                 )
             self._claims[number_sid] = claimant
 
