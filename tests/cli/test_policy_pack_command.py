@@ -13,6 +13,7 @@ import yaml
 
 from pulumi_twilio_trunking.cli import main
 from pulumi_twilio_trunking.cli import policy_pack as cli_policy_pack
+from pulumi_twilio_trunking.generated_files import MANIFEST
 from pulumi_twilio_trunking.policy import POLICY_NAMES
 
 INSTALL_HINT = 'pip install "pulumi-twilio-trunking[policy]"'
@@ -30,7 +31,7 @@ def test_writes_a_pack_bound_to_this_virtualenv(tmp_path: Path, capsys: pytest.C
     out = tmp_path / "pack"
     assert main(["policy-pack", "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"{out}\n"
-    assert sorted(p.name for p in out.iterdir()) == ["PulumiPolicy.yaml", "__main__.py"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "PulumiPolicy.yaml", "__main__.py"]
     project = yaml.safe_load((out / "PulumiPolicy.yaml").read_text())
     assert project["runtime"] == {
         "name": "python",
@@ -57,18 +58,21 @@ def test_is_idempotent_and_prints_only_the_directory(
 
 
 def test_rewrites_its_own_stale_files_but_not_foreign_ones(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "pack"
-    (out).mkdir()
-    (out / "__main__.py").write_text(f"{cli_policy_pack.GENERATED} by an older version\n")
+    current = cli_policy_pack.pack_files
+    older = {name: f"{text}# from an older version\n" for name, text in current(Path(sys.prefix)).items()}
+    monkeypatch.setattr(cli_policy_pack, "pack_files", lambda venv: older)
     assert main(["policy-pack", "--out", str(out)]) == 0
-    assert "serve()" in (out / "__main__.py").read_text()
+    monkeypatch.setattr(cli_policy_pack, "pack_files", current)
+    assert main(["policy-pack", "--out", str(out)]) == 0
+    assert "older version" not in (out / "__main__.py").read_text()
 
     (out / "PulumiPolicy.yaml").write_text("description: somebody else's pack\n")
     assert main(["policy-pack", "--out", str(out)]) == 2
     captured = capsys.readouterr()
-    assert "was not written by this command" in captured.err
+    assert "was not written by `twilio-trunking policy-pack`" in captured.err
     assert (out / "PulumiPolicy.yaml").read_text() == "description: somebody else's pack\n"
 
 

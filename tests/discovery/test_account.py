@@ -10,6 +10,7 @@ import pytest
 from pulumi_twilio_trunking.cli import main
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.discovery import DiscoveredBinding, discover_account
+from pulumi_twilio_trunking.generated_files import MANIFEST
 from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.discovery.terraform_fixtures import show_json
@@ -101,6 +102,7 @@ def test_discover_from_terraform_makes_no_request(
     assert main(["discover", "--from-terraform", str(state), "--out", str(out)]) == 0
     assert twilio_emulator.requests()["total"] == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST,
         "Pulumi.yaml",
         "__main__.py",
         "bindings.json",

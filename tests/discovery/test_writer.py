@@ -18,6 +18,7 @@ from pulumi_twilio_trunking.discovery import (
     write_project,
 )
 from pulumi_twilio_trunking.discovery.writer import DATA_FILE, HANDOVER_FILE
+from pulumi_twilio_trunking.generated_files import MANIFEST, digest
 from tests.discovery.terraform_fixtures import PN_1, PN_2, PN_3, PN_4, TRUNK_A, TRUNK_B
 
 VENV = Path("/opt/venv")
@@ -66,7 +67,12 @@ def test_the_project_files(tmp_path: Path) -> None:
     out = tmp_path / "project"
     project = render_project(assign_names(BINDINGS), virtualenv=VENV, project_name="my bindings")
     write_project(out, project)
-    assert sorted(p.name for p in out.iterdir()) == ["Pulumi.yaml", "__main__.py", DATA_FILE]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Pulumi.yaml", "__main__.py", DATA_FILE]
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest == {
+        "generated_by": "twilio-trunking discover",
+        "files": {name: digest(text) for name, text in sorted(project.files.items())},
+    }
     pulumi_yaml = yaml.safe_load((out / "Pulumi.yaml").read_text())
     assert pulumi_yaml["name"] == "my bindings"
     assert pulumi_yaml["runtime"] == {
@@ -141,6 +147,16 @@ def test_a_rerun_from_the_account_drops_the_handover_script_it_wrote_before(tmp_
     assert not (out / HANDOVER_FILE).exists()
     assert out / HANDOVER_FILE in changed
     assert json.loads((out / DATA_FILE).read_text())["source"] == "account"
+
+
+def test_a_handover_script_edited_since_it_was_written_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV, terraform_addresses=["a.b"]))
+    (out / HANDOVER_FILE).write_text("#!/bin/sh\necho edited\n")
+    changed = write_project(out, render_project(assign_names(BINDINGS), virtualenv=VENV), force=True)
+    assert (out / HANDOVER_FILE).read_text() == "#!/bin/sh\necho edited\n"
+    assert out / HANDOVER_FILE not in changed
+    assert HANDOVER_FILE not in json.loads((out / MANIFEST).read_text())["files"]
 
 
 def test_a_handover_script_someone_else_wrote_is_never_removed(tmp_path: Path) -> None:

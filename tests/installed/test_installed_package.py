@@ -213,7 +213,11 @@ def test_installed_package_from_a_users_project(
     assert result.returncode != 0, result.stdout
     assert re.search(r"\[mandatory\].*twilio-trunk-allowed", result.stdout), result.stdout
     # No requirements.txt (or anything else) for pulumi to install from.
-    assert {p.name for p in pack.iterdir()} - {"__pycache__"} == {"PulumiPolicy.yaml", "__main__.py"}
+    assert {p.name for p in pack.iterdir()} - {"__pycache__"} == {
+        ".twilio-trunking-manifest.json",
+        "PulumiPolicy.yaml",
+        "__main__.py",
+    }
 
     user.pulumi("destroy", "--yes")
     assert trunk_numbers(emulator) == set()

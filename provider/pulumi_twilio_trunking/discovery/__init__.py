@@ -11,14 +11,13 @@ from __future__ import annotations
 from .account import discover_account
 from .model import DiscoveredBinding, DiscoveredValueError, ProjectEntry, assign_names
 from .terraform import TerraformBinding, TerraformStateError, load_terraform_state, parse_terraform_state
-from .writer import DiscoveryOutputError, ProjectFiles, render_project, write_project
+from .writer import DiscoveryOutputError, render_project, write_project
 
 __all__ = [
     "DiscoveredBinding",
     "DiscoveredValueError",
     "DiscoveryOutputError",
     "ProjectEntry",
-    "ProjectFiles",
     "TerraformBinding",
     "TerraformStateError",
     "assign_names",

@@ -2,19 +2,19 @@
 
 The output depends only on the bindings and the options (no timestamps, sorted entries, fixed
 formatting), so a re-run over an unchanged account rewrites nothing and a changed one gives a
-clean diff. Files this command did not write are never touched.
+clean diff. The files are written by :mod:`..generated_files`: only files this command wrote (its
+manifest says which) are ever rewritten or removed.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shlex
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from ..generated_files import GeneratedFiles, GeneratedFilesError, open_directory, write_generated
 from .model import ProjectEntry
 
 COMMAND: Final = "twilio-trunking discover"
@@ -28,16 +28,8 @@ DEFAULT_PROJECT_NAME: Final = "twilio-bindings"
 DEFAULT_SNAPSHOT_TTL: Final = 300
 
 
-class DiscoveryOutputError(Exception):
+class DiscoveryOutputError(GeneratedFilesError):
     """The project cannot be written where asked."""
-
-
-@dataclass(frozen=True)
-class ProjectFiles:
-    """File name -> text, and which of them are executable."""
-
-    files: Mapping[str, str]
-    executable: frozenset[str] = field(default_factory=frozenset)
 
 
 def _pulumi_yaml(project_name: str, virtualenv: Path, count: int, snapshot_ttl: int) -> str:
@@ -134,7 +126,7 @@ def render_project(
     project_name: str = DEFAULT_PROJECT_NAME,
     terraform_addresses: Sequence[str] | None = None,
     snapshot_ttl: int = DEFAULT_SNAPSHOT_TTL,
-) -> ProjectFiles:
+) -> GeneratedFiles:
     """The project's files; with ``terraform_addresses``, also the Terraform handover script."""
     ordered = sorted(entries, key=lambda e: e.name)
     files = {
@@ -146,60 +138,26 @@ def render_project(
     if terraform_addresses is not None:
         files[HANDOVER_FILE] = handover_script(terraform_addresses)
         executable = frozenset({HANDOVER_FILE})
-    return ProjectFiles(files, executable)
+    return GeneratedFiles(files, executable)
 
 
-def _written_by_us(name: str, text: str) -> bool:
-    if name == DATA_FILE:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            return False
-        return isinstance(document, dict) and document.get("generated_by") == COMMAND
-    return MARK in "\n".join(text.splitlines()[:2])
+def write_project(out: Path, project: GeneratedFiles, *, force: bool = False) -> list[Path]:
+    """Write the files into ``out``; returns the ones written or removed.
 
-
-def write_project(out: Path, project: ProjectFiles, *, force: bool = False) -> list[Path]:
-    """Write the files into ``out``; returns the ones whose content changed.
-
-    ``out`` must be empty or missing unless ``force``; even then, a file of the same name that this
-    command did not write is refused, and every other file in ``out`` is left alone, except a
-    handover script this command wrote for Terraform state that the new project no longer has.
+    ``out`` must be empty or missing unless ``force``; even then, only files this command wrote
+    there are rewritten (or removed, when the new project no longer has them, such as the handover
+    script of a project once written from Terraform state); every other file is left alone.
     """
-    if out.exists() and not out.is_dir():
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise DiscoveryOutputError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise DiscoveryOutputError(
             f"{out} is not empty; use --force to rewrite the files this command wrote there "
             "(other files are never touched), or choose another --out"
         )
-    current: dict[str, str | None] = {}
-    for name in project.files:
-        path = out / name
-        if path.is_dir() or path.is_symlink():
-            raise DiscoveryOutputError(f"{path} exists and was not written by {COMMAND}; leaving it alone")
-        current[name] = path.read_text(encoding="utf-8") if path.exists() else None
-        text = current[name]
-        if text is not None and not _written_by_us(name, text):
-            raise DiscoveryOutputError(f"{path} exists and was not written by {COMMAND}; leaving it alone")
-    out.mkdir(parents=True, exist_ok=True)
-    changed: list[Path] = []
-    for name, text in project.files.items():
-        path = out / name
-        mode = 0o755 if name in project.executable else 0o644
-        if current[name] != text:
-            tmp = out / f".{name}.{os.getpid()}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            tmp.chmod(mode)
-            os.replace(tmp, path)
-            changed.append(path)
-        elif path.stat().st_mode & 0o777 != mode:
-            path.chmod(mode)
-    # A re-run from the account replaces a project once written from Terraform state: its handover
-    # script (ours, by its mark) would describe bindings this project no longer came from.
-    stale = out / HANDOVER_FILE
-    ours = stale.is_file() and _written_by_us(HANDOVER_FILE, stale.read_text(encoding="utf-8"))
-    if HANDOVER_FILE not in project.files and ours:
-        stale.unlink()
-        changed.append(stale)
-    return changed
+    try:
+        with open_directory(out, create=True) as dir_fd:
+            result = write_generated(dir_fd, out, project, generator=COMMAND)
+    except GeneratedFilesError as exc:
+        raise DiscoveryOutputError(str(exc)) from None
+    return [out / name for name in result.changed]
