@@ -123,6 +123,25 @@ def test_pack_run_without_the_policy_extra(tmp_path: Path) -> None:
     assert_one_line_hint(done)
 
 
+def test_importing_the_policy_module_without_the_extra_raises_an_import_error() -> None:
+    code = (
+        WITHOUT_POLICY
+        + "from pulumi_twilio_trunking.extras import PolicyExtraMissing\n"
+        + "try:\n"
+        + "    import pulumi_twilio_trunking.policy\n"
+        + "except ImportError as exc:\n"
+        + "    print(type(exc) is PolicyExtraMissing, exc.name, str(exc), sep='\\n')\n"
+    )
+    done = python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    is_policy_extra_missing, name, message = done.stdout.splitlines()
+    assert (is_policy_extra_missing, name) == ("True", "pulumi_policy")
+    assert message == (
+        f"pulumi-policy is not installed in {sys.prefix}; install the policy extra: {INSTALL_HINT}"
+    )
+
+
 def test_parsing_imports_nothing_heavy() -> None:
     code = (
         "import sys\n"

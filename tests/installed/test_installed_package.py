@@ -242,6 +242,17 @@ def test_missing_extras_as_installed(dists: Dists, workdir: Path) -> None:
         assert (done.returncode, done.stdout) == (2, ""), done
         (line,) = done.stderr.splitlines()
         assert hint in line
+    # Importing the policy module raises an ImportError that carries the same hint (no SystemExit).
+    caught = command(
+        "python",
+        "-c",
+        "try:\n    import pulumi_twilio_trunking.policy\n"
+        "except ImportError as exc:\n    print(type(exc).__name__, exc)",
+    )
+    assert (caught.returncode, caught.stderr) == (0, ""), caught
+    (line,) = caught.stdout.splitlines()
+    assert line.startswith("PolicyExtraMissing pulumi-policy is not installed in ")
+    assert line.endswith('pip install "pulumi-twilio-trunking[policy]"')
 
     # The hint names the package by name; pip must keep the installed wheel (the name is not on PyPI).
     run(

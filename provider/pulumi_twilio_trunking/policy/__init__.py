@@ -10,23 +10,22 @@ the ``__main__.py`` of a policy pack directory::
 
 See ``docs/policy.md`` for the rules, their config and how to run them. The rule names and
 config keys are in ``.rules``; the type token is ``pulumi_twilio_trunking.RESOURCE_TYPE``.
+
+Without the ``policy`` extra, importing this package raises
+``pulumi_twilio_trunking.extras.PolicyExtraMissing``, an ``ImportError`` whose message is the one
+line that says what to install.
 """
 
 from __future__ import annotations
 
-import sys
+from ..extras import PolicyExtraMissing
 
 try:
     import pulumi_policy  # noqa: F401 - only to fail early, with one line, when the extra is missing
 except ModuleNotFoundError as exc:
     if exc.name != "pulumi_policy":
         raise
-    print(
-        f"pulumi_twilio_trunking.policy: pulumi-policy is not installed in {sys.prefix}; "
-        'install the policy extra: pip install "pulumi-twilio-trunking[policy]"',
-        file=sys.stderr,
-    )
-    raise SystemExit(2) from None
+    raise PolicyExtraMissing from None
 
 from .rules import (
     POLICY_NAMES,
