@@ -39,6 +39,17 @@ lint: venv ## ruff, mypy and the import contracts (lint-imports)
 test: venv pulumi actionlint lint ## Everything: lint, unit, emulator, contract, end-to-end and as-installed tests
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
 
+.PHONY: test-live
+test-live: ## Acceptance tests against real Twilio (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_TEST_PHONE_NUMBER_SID)
+	@missing="$$($(PYTHON) -m tests.live.settings test)"; if [ -n "$$missing" ]; then echo "$$missing"; exit 0; fi; \
+	$(MAKE) --no-print-directory pulumi && \
+	TWILIO_TRUNKING_ACC=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest tests/live -p no:cacheprovider -v
+
+.PHONY: sweep-live
+sweep-live: ## Delete the pulumi-twilio-trunking-acc-* trunks an interrupted test-live left; restore its number
+	@missing="$$($(PYTHON) -m tests.live.settings sweep)"; if [ -n "$$missing" ]; then echo "$$missing"; exit 0; fi; \
+	$(MAKE) --no-print-directory venv && $(BIN)/python -m tests.live.sweep
+
 .PHONY: test-fast
 test-fast: venv ## Tests that need no Pulumi CLI
 	$(BIN)/pytest -m "not e2e"

@@ -200,7 +200,7 @@ def _report(
                 reporter.write_line(line)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def number_starts_and_ends_unbound(live: LiveTarget) -> Iterator[None]:
     """Each test starts with the number on no trunk, and leaves it so; no write was refused unless the
     test took the refusal (``live.guard.take_refusals()``)."""

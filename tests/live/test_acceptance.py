@@ -24,7 +24,7 @@ from pulumi_twilio_trunking.twilio.secret import Secret
 from pulumi_twilio_trunking.twilio.settings import ClientSettings, RetryPolicy
 from tests.live.conftest import Binding, Exclusive, LiveTarget, StackFactory, one_line
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("number_starts_and_ends_unbound")]
 
 
 def _twilio_error(response: httpx.Response) -> str:
