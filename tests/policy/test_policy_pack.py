@@ -181,7 +181,7 @@ def test_pulumi_policy_yaml() -> None:
     assert not (PACK_DIR / "venv").exists()
 
 
-def test_the_policy_module_without_its_extra_says_what_to_install_in_one_line() -> None:
+def test_the_policy_module_without_its_extra_ends_its_traceback_with_the_install_line() -> None:
     import subprocess
     import sys
 
@@ -195,8 +195,8 @@ def test_the_policy_module_without_its_extra_says_what_to_install_in_one_line() 
         text=True,
         timeout=60,
     )
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert 'pip install "pulumi-twilio-trunking[policy]"' in lines[0]
-    assert "Traceback" not in result.stderr
+    # An ImportError (caught by whoever imports it: tests/cli), not an exit of the interpreter.
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("pulumi_twilio_trunking.extras.PolicyExtraMissing: pulumi-policy is not installed")
+    assert last.endswith('install the policy extra: pip install "pulumi-twilio-trunking[policy]"')
