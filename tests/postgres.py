@@ -42,12 +42,15 @@ class PostgresBinaries:
     psql: str
 
 
-def find_postgres() -> PostgresBinaries:
-    """The server binaries: on ``PATH``, else in the newest ``/usr/lib/postgresql/<version>/bin``."""
-    candidates = [None] + [
-        str(path)
-        for path in sorted(
-            Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version_key(p.parent.name), reverse=True
+def find_postgres(
+    path: str | None = None, debian_root: Path = Path("/usr/lib/postgresql")
+) -> PostgresBinaries:
+    """The server binaries: on ``path`` (default: ``PATH``), else in the newest Debian
+    ``<debian_root>/<version>/bin``."""
+    candidates = [path] + [
+        str(bin_dir)
+        for bin_dir in sorted(
+            debian_root.glob("*/bin"), key=lambda p: _version_key(p.parent.name), reverse=True
         )
     ]
     for bin_dir in candidates:
