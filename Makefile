@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv with the package and its dev tools
 
 .PHONY: pulumi
-pulumi: venv ## Put a Pulumi CLI in .venv/bin (reuses one on PATH, else builds it from Go modules, cached)
+pulumi: venv ## Put a Pulumi CLI with its Python and YAML hosts in .venv/bin (reuses one on PATH, else builds them from Go modules, cached)
 	@bash tools/pulumi-cli/ensure-pulumi.sh $(BIN) >/dev/null
 
 .PHONY: actionlint

@@ -5,8 +5,9 @@ every test here runs the real script text from a copy of tools/pulumi-cli/ insid
 repo, with that cwd and a *relative* bin dir. The Go toolchain is a stand-in (PULUMI_CLI_GO):
 a shell script that logs each call, answers the `go env` / `go mod download` / `go list -m`
 calls the script makes, and for `go build -o DIR/` writes shell-script `pulumi` and
-`pulumi-language-python` into DIR. So a cold "build" takes milliseconds, and a build can be
-made slow, failing or hanging at will.
+`pulumi-language-python` into DIR (in tools/pulumi-cli/yaml: `pulumi-language-yaml` and
+`pulumi-converter-yaml`). So a cold "build" takes milliseconds, and a build can be made slow,
+failing or hanging at will.
 """
 
 from __future__ import annotations
@@ -25,11 +26,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 TOOL_DIR = REPO / "tools" / "pulumi-cli"
 VERSION = (TOOL_DIR / "VERSION").read_text().strip()
-FILES = ("pulumi", "pulumi-language-python", "pulumi-language-python-exec", "pulumi-resource-pulumi-python")
+FILES = (
+    "pulumi",
+    "pulumi-language-python",
+    "pulumi-language-python-exec",
+    "pulumi-resource-pulumi-python",
+    "pulumi-language-yaml",
+    "pulumi-converter-yaml",
+)
+YAML_VERSION = next(
+    line.split()[2]
+    for line in (TOOL_DIR / "yaml" / "go.mod").read_text().splitlines()
+    if line.startswith("require github.com/pulumi/pulumi-yaml ")
+)
 
 # The stand-in `go`. FAKE_GO_BUILD: "ok" (default), "fail" (exit 1 after writing only `pulumi`),
 # "hang" (write `pulumi`, touch $FAKE_GO_STARTED, sleep) or "gate" (write `pulumi`, touch
-# $FAKE_GO_STARTED, wait for $FAKE_GO_RELEASE to exist, then finish).
+# $FAKE_GO_STARTED, wait for $FAKE_GO_RELEASE to exist, then finish). FAKE_GO_YAML_BUILD=fail
+# fails the build of the YAML host.
 FAKE_GO = r"""#!/usr/bin/env bash
 set -euo pipefail
 printf '%s\n' "$* [cwd=$PWD]" >>"$FAKE_GO_LOG"
@@ -52,9 +66,17 @@ build)
         shift
     done
     case "$out" in /*/) ;; *) echo "fake go: -o $out is not an absolute dir/" >&2; exit 2 ;; esac
+    mkdir -p "$out"
+    if [ "$(basename "$PWD")" = yaml ] && grep -q '^require github.com/pulumi/pulumi-yaml ' go.mod; then
+        [ "${FAKE_GO_YAML_BUILD:-ok}" = ok ] || { echo "fake go: yaml build failed" >&2; exit 1; }
+        for f in pulumi-language-yaml pulumi-converter-yaml; do
+            printf '#!/bin/sh\necho fake %s %s\n' "$f" "$version" >"$out/$f"
+            chmod +x "$out/$f"
+        done
+        exit 0
+    fi
     [ -f go.mod ] && [ -d cmd/pulumi-language-python ] ||
         { echo "fake go: not in tools/pulumi-cli" >&2; exit 2; }
-    mkdir -p "$out"
     printf '#!/bin/sh\n[ "$1" = version ] && { echo %s; exit 0; }\necho "fake pulumi $*"\n' \
         "$version" >"$out/pulumi"
     chmod +x "$out/pulumi"
@@ -97,6 +119,11 @@ class Layout:
             return []
         return [c for c in self.go_log.read_text().splitlines() if c.startswith(verb)]
 
+    def builds(self) -> int:
+        """How many builds of the CLI ran (each also builds the YAML host, in its own module)."""
+        tools = self.repo / "tools" / "pulumi-cli"
+        return sum(c.endswith(f"[cwd={tools}]") for c in self.go_calls("build"))
+
     def leftovers(self) -> list[str]:
         return sorted(p.name for p in self.cache.parent.iterdir() if ".build-" in p.name or ".old-" in p.name)
 
@@ -136,6 +163,7 @@ def layout(tmp_path: Path) -> Iterator[Layout]:
     for name in ("ensure-pulumi.sh", "VERSION", "go.mod", "go.sum"):
         shutil.copy2(TOOL_DIR / name, tools / name)
     shutil.copytree(TOOL_DIR / "cmd", tools / "cmd")
+    shutil.copytree(TOOL_DIR / "yaml", tools / "yaml")
 
     sdk = tmp_path / "gomodcache" / f"github.com/pulumi/pulumi/sdk/v3@v{VERSION}"
     for rel in ("python/cmd/pulumi-language-python-exec", "python/dist/pulumi-resource-pulumi-python"):
@@ -192,10 +220,14 @@ def test_cold_build_links_into_the_relative_bin_dir_of_the_caller(layout: Layout
     assert_linked(layout.bin_dir, layout.cache)
     assert_cache_complete(layout.cache)
 
-    builds = layout.go_calls("build")
-    assert len(builds) == 1
-    assert builds[0].endswith(f"[cwd={layout.repo / 'tools' / 'pulumi-cli'}]")
-    assert f"-o {layout.cache.parent}/.{layout.cache.name}.build-" in builds[0]
+    cli_build, yaml_build = layout.go_calls("build")
+    assert cli_build.endswith(f"[cwd={layout.repo / 'tools' / 'pulumi-cli'}]")
+    assert f"-o {layout.cache.parent}/.{layout.cache.name}.build-" in cli_build
+    # The YAML host: in its own module, stamped with its own version, not the engine's.
+    assert yaml_build.endswith(f"[cwd={layout.repo / 'tools' / 'pulumi-cli' / 'yaml'}]")
+    assert f"pulumi-yaml/pkg/version.Version={YAML_VERSION} " in yaml_build
+    assert "sdk/v3/go/common/version.Version" not in yaml_build
+    assert "github.com/pulumi/pulumi-yaml/cmd/pulumi-converter-yaml" in yaml_build
     assert layout.leftovers() == []
 
     ran = subprocess.run(
@@ -207,7 +239,7 @@ def test_cold_build_links_into_the_relative_bin_dir_of_the_caller(layout: Layout
 
 def test_cache_hit_does_not_build(layout: Layout) -> None:
     assert_ok(layout.run(".venv/bin"))
-    assert len(layout.go_calls("build")) == 1
+    assert layout.builds() == 1
     stamp_mtime = (layout.cache / ".stamp").stat().st_mtime_ns
     layout.go_log.unlink()
 
@@ -260,7 +292,7 @@ def test_pulumi_on_path(layout: Layout, version: str, reused: bool) -> None:
     else:
         assert f"is {version} < 3.216.0; not using it" in res.stderr
         assert_linked(layout.bin_dir, layout.cache)
-        assert len(layout.go_calls("build")) == 1
+        assert layout.builds() == 1
 
 
 def test_failed_build_leaves_no_cache_and_the_next_run_builds(layout: Layout) -> None:
@@ -272,7 +304,7 @@ def test_failed_build_leaves_no_cache_and_the_next_run_builds(layout: Layout) ->
     assert not (layout.bin_dir / "pulumi").exists()
 
     assert_ok(layout.run(".venv/bin"))
-    assert len(layout.go_calls("build")) == 2
+    assert layout.builds() == 2
     assert_cache_complete(layout.cache)
     assert_linked(layout.bin_dir, layout.cache)
 
@@ -309,7 +341,7 @@ def test_incomplete_cache_dir_is_rebuilt_and_replaced(layout: Layout) -> None:
 
     res = layout.run(".venv/bin")
     assert_ok(res)
-    assert len(layout.go_calls("build")) == 1
+    assert layout.builds() == 1
     assert_cache_complete(layout.cache)
     assert (layout.cache / ".stamp").read_text() != "something else\n"
     assert layout.leftovers() == []
@@ -364,7 +396,7 @@ def test_concurrent_cold_callers_build_once(layout: Layout, lock: str) -> None:
         assert proc.returncode == 0, err.read_text()
         assert out.splitlines()[-1] == str(cwd / ".venv" / "bin" / "pulumi")
         assert_linked(cwd / ".venv" / "bin", layout.cache)
-    assert len(layout.go_calls("build")) == 1
+    assert layout.builds() == 1
     assert "using cached build" in errs[1].read_text()
     assert_cache_complete(layout.cache)
     assert layout.leftovers() == []
@@ -385,3 +417,59 @@ def test_fallback_lock_left_by_a_dead_process_is_taken_over(layout: Layout) -> N
     assert_ok(res)
     assert f"of pid {dead.pid}, which is gone" in res.stderr
     assert_cache_complete(layout.cache)
+
+
+def test_a_failed_yaml_host_build_fails_the_whole_build(layout: Layout) -> None:
+    res = layout.run(".venv/bin", env={"FAKE_GO_YAML_BUILD": "fail"})
+    assert res.returncode != 0
+    assert "fake go: yaml build failed" in res.stderr
+    assert not layout.cache.exists()
+    assert layout.leftovers() == []
+    assert not (layout.bin_dir / "pulumi").exists()
+
+
+def test_a_yaml_host_change_rebuilds(layout: Layout) -> None:
+    assert_ok(layout.run(".venv/bin"))
+    stamp = (layout.cache / ".stamp").read_text()
+    gomod = layout.repo / "tools" / "pulumi-cli" / "yaml" / "go.mod"
+    gomod.write_text(gomod.read_text().replace(YAML_VERSION, "v1.99.0"))
+
+    assert_ok(layout.run(".venv/bin"))
+    assert layout.builds() == 2
+    assert (layout.cache / ".stamp").read_text() != stamp
+    assert "pulumi-yaml/pkg/version.Version=v1.99.0 " in layout.go_calls("build")[-1]
+
+
+def test_pulumi_on_path_without_the_yaml_converter_is_used_and_links_none(layout: Layout) -> None:
+    # A normal Pulumi install has the YAML host but downloads the converter on first use.
+    assert_ok(layout.run(".venv/bin"))  # an earlier build left a converter link behind
+    assert (layout.bin_dir / "pulumi-converter-yaml").is_symlink()
+    onpath = layout.root / "onpath"
+    write_exe(onpath / "pulumi", '#!/bin/sh\n[ "$1" = version ] && echo v3.300.0\n')
+    for f in FILES[1:-1]:
+        write_exe(onpath / f, "#!/bin/sh\n")
+    layout.env = {k: v for k, v in layout.env.items() if k != "PULUMI_CLI_IGNORE_PATH"}
+    layout.env["PATH"] = f"{onpath}:{layout.env['PATH']}"
+
+    res = layout.run(".venv/bin")
+    assert_ok(res)
+    assert "using pulumi v3.300.0 from PATH" in res.stderr
+    for f in FILES[:-1]:
+        assert (layout.bin_dir / f).resolve() == onpath / f
+    assert not (layout.bin_dir / "pulumi-converter-yaml").exists()
+    assert not (layout.bin_dir / "pulumi-converter-yaml").is_symlink()
+
+
+def test_pulumi_on_path_without_the_yaml_host_is_not_used(layout: Layout) -> None:
+    onpath = layout.root / "onpath"
+    write_exe(onpath / "pulumi", '#!/bin/sh\n[ "$1" = version ] && echo v3.300.0\n')
+    for f in FILES[1:4]:
+        write_exe(onpath / f, "#!/bin/sh\n")
+    layout.env = {k: v for k, v in layout.env.items() if k != "PULUMI_CLI_IGNORE_PATH"}
+    layout.env["PATH"] = f"{onpath}:{layout.env['PATH']}"
+
+    res = layout.run(".venv/bin")
+    assert_ok(res)
+    assert "or pulumi-language-yaml; not using it" in res.stderr
+    assert_linked(layout.bin_dir, layout.cache)
+    assert layout.builds() == 1

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ensure-pulumi.sh [VENV_BIN_DIR]
 #
-# Makes the Pulumi CLI and the Python language host available in VENV_BIN_DIR
-# (default: <repo>/.venv/bin) as four symlinks. A relative VENV_BIN_DIR (and a relative
+# Makes the Pulumi CLI and the Python and YAML language hosts available in VENV_BIN_DIR
+# (default: <repo>/.venv/bin) as six symlinks. A relative VENV_BIN_DIR (and a relative
 # PULUMI_CLI_CACHE or PULUMI_CLI_GO path) is taken relative to the caller's cwd, whatever
 # the script does afterwards:
 #
@@ -10,10 +10,15 @@
 #   pulumi-language-python          the Python language host (./cmd/pulumi-language-python)
 #   pulumi-language-python-exec     the program runner script (from the sdk/v3 module)
 #   pulumi-resource-pulumi-python   the dynamic-provider launcher (from the sdk/v3 module)
+#   pulumi-language-yaml            the YAML language host (github.com/pulumi/pulumi-yaml, pinned
+#                                   in ./yaml/go.mod, built with its own dependency versions)
+#   pulumi-converter-yaml           the YAML converter of `pulumi convert` (same module)
 #
 # Order of preference:
 #   1. a `pulumi` already on PATH (outside VENV_BIN_DIR) with version >= PULUMI_MIN_VERSION
-#      whose language host, exec script and dynamic-provider launcher are findable;
+#      whose Python language host, exec script, dynamic-provider launcher and YAML language
+#      host are findable (the YAML converter is linked too when found: a normal Pulumi install
+#      downloads it on first use);
 #   2. a complete earlier build in the cache dir;
 #   3. a fresh build from Go modules (only the Go module proxy is needed), done in a
 #      temporary dir and renamed into the cache dir when complete, under a lock
@@ -64,7 +69,11 @@ GO="${PULUMI_CLI_GO:-go}"
 case "$GO" in */*) GO="$(abs_path "$GO")" ;; esac # a path, not a command name
 jobs="${PULUMI_CLI_BUILD_JOBS:-2}"
 
-files=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python)
+files=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python
+    pulumi-language-yaml pulumi-converter-yaml)
+yaml_module=github.com/pulumi/pulumi-yaml
+yaml_version="$(awk -v m="$yaml_module" '$1 == "require" && $2 == m { print $3 }' "$here/yaml/go.mod")"
+[ -n "$yaml_version" ] || die "$here/yaml/go.mod has no 'require $yaml_module vX' line"
 
 # version_ge A B: true if version A >= version B (leading "v" and pre-release ignored).
 version_ge() {
@@ -76,17 +85,22 @@ version_ge() {
 
 abs_dir() { (mkdir -p "$1" && cd "$1" && pwd -P); }
 
-# link_into_bin SRC_DIR_OR_FILES...: symlink the four files into $bin_dir.
+# link_into_bin SRC...: symlink SRC number i as ${files[i]} into $bin_dir. A file given no
+# (or an empty) SRC loses its link, so that none is left pointing at an older build.
 link_into_bin() {
     mkdir -p "$bin_dir"
     local f src
     for f in "${files[@]}"; do
-        src="$1"
-        shift
+        src="${1:-}"
+        [ $# -gt 0 ] && shift
         if [ -e "$bin_dir/$f" ] && [ ! -L "$bin_dir/$f" ]; then
             log "replacing non-symlink $bin_dir/$f"
         fi
-        ln -sfn "$src" "$bin_dir/$f"
+        if [ -n "$src" ]; then
+            ln -sfn "$src" "$bin_dir/$f"
+        else
+            rm -f "$bin_dir/$f"
+        fi
     done
 }
 
@@ -124,28 +138,30 @@ if [ "${PULUMI_CLI_IGNORE_PATH:-0}" != 1 ] && existing="$(find_on_path pulumi)";
         existing_version="$("$existing" version 2>/dev/null | tail -n1 || true)"
         if [ -n "$existing_version" ] && version_ge "$existing_version" "$PULUMI_MIN_VERSION"; then
             beside="$(dirname "$existing_real")"
-            lang="" exec_script="" dyn=""
-            if [ -x "$beside/pulumi-language-python" ]; then
-                lang="$beside/pulumi-language-python"
-            else
-                lang="$(find_on_path pulumi-language-python || true)"
-            fi
+            # find_beside NAME: NAME next to the resolved pulumi, else on PATH.
+            find_beside() {
+                if [ -x "$beside/$1" ]; then
+                    printf '%s\n' "$beside/$1"
+                else
+                    find_on_path "$1" || true
+                fi
+            }
+            lang="$(find_beside pulumi-language-python)" exec_script=""
+            dyn="$(find_beside pulumi-resource-pulumi-python)"
+            yaml="$(find_beside pulumi-language-yaml)"
+            yaml_converter="$(find_beside pulumi-converter-yaml)"
             # The exec script must sit next to the (resolved) language host binary.
             if [ -n "$lang" ] && [ -f "$(dirname "$(readlink -f "$lang")")/pulumi-language-python-exec" ]; then
                 exec_script="$(dirname "$(readlink -f "$lang")")/pulumi-language-python-exec"
             fi
-            if [ -x "$beside/pulumi-resource-pulumi-python" ]; then
-                dyn="$beside/pulumi-resource-pulumi-python"
-            else
-                dyn="$(find_on_path pulumi-resource-pulumi-python || true)"
-            fi
-            if [ -n "$lang" ] && [ -n "$exec_script" ] && [ -n "$dyn" ]; then
+            if [ -n "$lang" ] && [ -n "$exec_script" ] && [ -n "$dyn" ] && [ -n "$yaml" ]; then
                 log "using pulumi $existing_version from PATH: $existing_real"
-                link_into_bin "$existing_real" "$(readlink -f "$lang")" "$exec_script" "$(readlink -f "$dyn")"
+                link_into_bin "$existing_real" "$(readlink -f "$lang")" "$exec_script" "$(readlink -f "$dyn")" \
+                    "$(readlink -f "$yaml")" "${yaml_converter:+$(readlink -f "$yaml_converter")}"
                 finish
             fi
             log "pulumi $existing_version on PATH ($existing) lacks pulumi-language-python," \
-                "pulumi-language-python-exec or pulumi-resource-pulumi-python; not using it"
+                "pulumi-language-python-exec, pulumi-resource-pulumi-python or pulumi-language-yaml; not using it"
         elif [ -n "$existing_version" ]; then
             log "pulumi on PATH ($existing) is $existing_version < $PULUMI_MIN_VERSION; not using it"
         fi
@@ -160,7 +176,7 @@ inputs_stamp() {
     (
         cd "$here"
         printf 'version=%s\n' "$PULUMI_VERSION"
-        find go.mod go.sum cmd -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 |
+        find go.mod go.sum cmd yaml -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 |
             LC_ALL=C sort -z | xargs -0 sha256sum
     ) | sha256sum | cut -d' ' -f1
 }
@@ -177,8 +193,7 @@ cache_complete() { # cache_complete DIR
 
 use_cache() {
     log "using cached build in $cache"
-    link_into_bin "$cache/pulumi" "$cache/pulumi-language-python" \
-        "$cache/pulumi-language-python-exec" "$cache/pulumi-resource-pulumi-python"
+    link_into_bin "${files[@]/#/$cache/}"
     finish
 }
 
@@ -207,7 +222,7 @@ mkdir -p "$cache_parent"
 lock="$cache_parent/.$cache_name.lock"
 lock_link=""
 tmp=""
-# shellcheck disable=SC2317 # invoked by the EXIT trap
+# shellcheck disable=SC2317,SC2329 # invoked by the EXIT trap
 on_exit() {
     if [ -n "$tmp" ]; then rm -rf "$tmp"; fi
     if [ -n "$lock_link" ] && [ "$(readlink "$lock_link" 2>/dev/null)" = "$$" ]; then
@@ -297,6 +312,17 @@ for pair in "python/cmd/pulumi-language-python-exec:pulumi-language-python-exec"
     [ -f "$src" ] || die "$src is missing from the sdk/v3 module"
     install -m 0755 "$src" "$tmp/${pair##*:}"
 done
+
+# The YAML host does not build against the engine version above, so it is built in
+# ./yaml, a module of its own with pulumi-yaml's dependency versions, as its releases are.
+log "building $yaml_module $yaml_version in ./yaml (about 2 min more with a cold Go build cache)"
+(
+    cd "$here/yaml"
+    "$GO" mod download >&2
+    "$GO" build -p "$jobs" -trimpath -buildvcs=false \
+        -ldflags "-s -w -X $yaml_module/pkg/version.Version=$yaml_version" -o "$tmp/" \
+        "$yaml_module/cmd/pulumi-language-yaml" "$yaml_module/cmd/pulumi-converter-yaml" >&2
+)
 printf '%s\n' "$stamp" >"$tmp/.stamp"
 chmod 0755 "$tmp"
 
