@@ -254,7 +254,7 @@ def test_protected_association_elsewhere_in_the_program_is_never_unbound(
 
     twilio_api.bind(trunk, seeded.numbers[stray])
     project.emulator.control.clear_requests()
-    project.pulumi.run("refresh", "--yes", "--skip-preview")
+    project.pulumi.run("refresh", "--yes")
     project.pulumi.run("up", "--yes", "--skip-preview")
     assert _writes(project) == [f"DELETE /v1/Trunks/{trunk}/PhoneNumbers/{seeded.numbers[stray]}"]
     assert project.bound()[protected_sid] == trunk

@@ -203,12 +203,12 @@ def test_sigkill_recipe_cancel_refresh_up(make_project: ProjectFactory, twilio_a
     project.emulator.control.set_latency(0)
 
     project.pulumi.run("cancel", "--yes")
-    project.pulumi.run("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
+    project.pulumi.run("refresh", "--clear-pending-creates", "--yes")
     assert project.pulumi.pending_operations() == []
     orphans = _orphans(project, trunk)
     held_before = len(project.bindings_in_state())
     project.emulator.control.clear_requests()
-    up = project.pulumi.run("up", "--yes", "--skip-preview", env={ADOPT_EXISTING_ENV: "true"})
+    up = project.pulumi.run("up", "--yes", env={ADOPT_EXISTING_ENV: "true"})
     assert "pending operations" not in up.stdout + up.stderr
     adopted = set(re.findall(rf"adopted existing binding {trunk}/(PN[0-9a-f]{{32}})", up.stdout))
     assert adopted == orphans, up.stdout
