@@ -11,10 +11,10 @@
 #   TWILIO_TRUNKING_REPO_USER   the user name that goes with that token (default x-access-token, as
 #                               GitHub wants; on GitLab: gitlab-ci-token with $CI_JOB_TOKEN, or oauth2
 #                               with a project or group access token)
-# From a private package index instead: set TWILIO_TRUNKING_PACKAGE to the bare name and version, and
-# PIP_INDEX_URL to that index (pip reads it; its credentials from the CI secret store), never
-# PIP_EXTRA_INDEX_URL: the name is not on PyPI, and with an extra index pip would take it from PyPI
-# should anyone ever publish it there.
+# From a private package index instead: set TWILIO_TRUNKING_PACKAGE to the name and version, and
+# PIP_INDEX_URL to that index (one that also serves PyPI's packages; pip reads the variable, its
+# credentials from the CI secret store), never PIP_EXTRA_INDEX_URL: the name is not on PyPI, and with
+# an extra index pip would take it from PyPI should anyone ever publish it there.
 set -euo pipefail
 : "${TWILIO_TRUNKING_PACKAGE:?set TWILIO_TRUNKING_PACKAGE to the requirement to install (see this script)}"
 
