@@ -5,20 +5,22 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# The exact versions installed (and audited): see the header of constraints.txt.
+CONSTRAINTS := constraints.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum | cut -c1-12)
 
 .PHONY: help
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 .PHONY: venv
-venv: $(STAMP) ## Create .venv with the package and its dev tools
+venv: $(STAMP) ## Create .venv with the package and its dev tools, at the versions of constraints.txt
 
 .PHONY: pulumi
 pulumi: venv ## Put a Pulumi CLI with its Python and YAML hosts in .venv/bin (reuses one on PATH, else builds them from Go modules, cached)
@@ -27,6 +29,11 @@ pulumi: venv ## Put a Pulumi CLI with its Python and YAML hosts in .venv/bin (re
 .PHONY: actionlint
 actionlint: ## Build actionlint from Go modules (cached) for the tests of examples/ci
 	@bash .ci/ensure-actionlint.sh >/dev/null || { [ "$$CI" != true ] && echo "actionlint unavailable: its tests will skip"; }
+
+.PHONY: audit
+audit: venv ## Check constraints.txt for known advisories (pip-audit; needs a network that reaches its database)
+	@test -x $(BIN)/pip-audit || $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) pip-audit
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r $(CONSTRAINTS)
 
 .PHONY: lint
 lint: venv ## ruff, mypy and the import contracts (lint-imports)
