@@ -19,12 +19,14 @@
 //     sdk.PolicyProxy so that they see the stack, project and config
 //   - GetRequiredPlugins/GetRequiredPackages: report nothing (plugins are
 //     loaded lazily when a resource needs them)
-//   - About, GetProgramDependencies, InstallDependencies,
-//     RuntimeOptionsPrompts
+//   - InstallDependencies: only ever into a virtualenv (virtualenv.go)
+//   - GeneratePackage, GenerateProgram, GenerateProject: the Python generator
+//     of pkg/v3/codegen/python, for `pulumi package gen-sdk`, `pulumi import`
+//     and `pulumi convert` (codegen.go); Link, which adds local SDKs to a
+//     program's requirements (link.go)
+//   - About, GetProgramDependencies, RuntimeOptionsPrompts
 //
-// Code generation (GenerateProgram/Project/Package), Pack, Link and Template
-// are left unimplemented: `pulumi convert`, `pulumi package gen-sdk` and
-// friends are not supported with this host.
+// Pack and Template are left unimplemented.
 package main
 
 import (
@@ -378,12 +380,10 @@ func (h *languageHost) RunPlugin(
 	if err != nil {
 		return err
 	}
-	// Like the upstream host, plugins default to a "venv" directory next to
-	// their PulumiPolicy.yaml/PulumiPlugin.yaml rather than the ambient python.
-	if (opts.Toolchain == toolchain.Pip || opts.Toolchain == toolchain.Auto) && opts.Virtualenv == "" {
-		if toolchain.IsVirtualEnv(filepath.Join(opts.Root, "venv")) {
-			opts.Virtualenv = "venv"
-		}
+	// A plugin's own virtualenv when it has one; else, unlike the upstream
+	// host, the ambient python (docs/policy.md runs the sample pack that way).
+	if namesNoVirtualenv(opts) && toolchain.IsVirtualEnv(filepath.Join(opts.Root, pluginVirtualenv)) {
+		opts.Virtualenv = pluginVirtualenv
 	}
 	tc, err := toolchain.ResolveToolchain(opts)
 	if err != nil {
@@ -518,12 +518,15 @@ func policyPackEnv(config *pulumirpc.AnalyzerStackConfigureRequest) ([]string, e
 func (h *languageHost) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
-	opts, err := pythonOptions(req.GetInfo())
+	opts, err := installOptions(req)
 	if err != nil {
 		return err
 	}
 	tc, err := toolchain.ResolveToolchain(opts)
 	if err != nil {
+		return err
+	}
+	if err := refuseSystemPython(server.Context(), tc); err != nil {
 		return err
 	}
 	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
@@ -585,5 +588,5 @@ func (h *languageHost) GetProgramDependencies(
 	return resp, nil
 }
 
-// Template, GenerateProgram, GenerateProject, GeneratePackage, Pack and Link
-// fall through to UnimplementedLanguageRuntimeServer (codes.Unimplemented).
+// Template and Pack fall through to UnimplementedLanguageRuntimeServer
+// (codes.Unimplemented).
