@@ -156,20 +156,22 @@ def run_ci_jobs(project: Project, twilio_api: TwilioApi, jobs: Jobs) -> str:
     return "\n".join(logs)
 
 
-@pytest.mark.parametrize("stack", [f"organization/{PROJECT}/prod", "prod"])
 def test_preview_deploy_and_drift_jobs_on_a_file_backend(
-    make_project: ProjectFactory, twilio_api: TwilioApi, stack: str
+    make_project: ProjectFactory, twilio_api: TwilioApi
 ) -> None:
     project = make_project(BINDINGS_PROGRAM, name=PROJECT)
     assert project.pulumi.backend_url.startswith("file://")
     assert project.pulumi.backend_url.endswith("?metadata=skip")  # the README's advice for file://
-    run_ci_jobs(project, twilio_api, Jobs(stack=stack))
+    run_ci_jobs(project, twilio_api, Jobs(stack="prod"))
 
 
-def test_a_cloud_style_stack_name_fails_on_a_self_managed_backend(make_project: ProjectFactory) -> None:
-    """``my-org/...`` (Pulumi Cloud's form) is refused by a self-managed backend, with the CLI's reason."""
+def test_stack_names_a_self_managed_backend_takes(make_project: ProjectFactory) -> None:
+    """``prod`` and ``organization/PROJECT/prod`` name the same stack; ``my-org/PROJECT/prod`` (Pulumi
+    Cloud's form) is refused by the scripts' first command, with the CLI's reason."""
     project = make_project(BINDINGS_PROGRAM, name=PROJECT)
-    project.pulumi.select_stack("prod")  # it exists, yet cannot be named that way
+    project.pulumi.select_stack("prod")
+    project.pulumi.run("stack", "select", f"organization/{PROJECT}/prod")
+    assert project.pulumi.run("stack", "--show-name").stdout.strip() == "prod"
     result = run_script(project, "preview.sh", f"my-org/{PROJECT}/prod", {})
     assert result.returncode != 0
     assert "organization name must be 'organization'" in result.stdout + result.stderr

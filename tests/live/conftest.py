@@ -183,7 +183,8 @@ def _report(
 ) -> None:
     """One line per observed assumption (and a results file on a live run): what docs/fidelity.md records."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    lines = [f"live suite ({target.mode}): {line}" for line in swept]
+    where = f"{target.mode} at {target.settings.base_url}" if target.settings.base_url else target.mode
+    lines = [f"live suite ({where}): {line}" for line in swept]
     for seen in target.observations:
         lines.append(f"LIVE {json.dumps({**asdict(seen), 'matches': seen.matches, 'target': target.mode})}")
     if target.mode == "twilio":
