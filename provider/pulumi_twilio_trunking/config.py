@@ -101,6 +101,14 @@ class ProviderConfig:
         used = (API_KEY, API_SECRET, ACCOUNT_SID) if self._uses_api_key() else (ACCOUNT_SID, AUTH_TOKEN)
         return ", ".join(self.origin(s) for s in used)
 
+    def credentials_refused(self, detail: str) -> str:
+        """The one line for a login Twilio refused (401/403, ``detail`` its answer): which settings
+        supplied the credentials and where they were sent."""
+        return (
+            f"Twilio refused the credentials ({detail}); they came from {self.credential_origins()}, "
+            f"sent to {self.endpoint_description()}: check those settings"
+        )
+
     def _uses_api_key(self) -> bool:
         return bool(self.value(API_KEY) or self.value(API_SECRET))
 

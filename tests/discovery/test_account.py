@@ -17,7 +17,7 @@ from tests.discovery.terraform_fixtures import show_json
 
 
 @pytest.fixture
-def seeded(twilio_emulator: TwilioEmulator) -> dict[str, list[str]]:
+def seeded_account(twilio_emulator: TwilioEmulator) -> dict[str, list[str]]:
     result = twilio_emulator.seed(
         {
             "trunks": [{"friendly_name": "a"}, {"friendly_name": "b"}, {"friendly_name": "empty"}],
@@ -40,9 +40,9 @@ def seeded(twilio_emulator: TwilioEmulator) -> dict[str, list[str]]:
 
 
 def test_reads_every_trunk_with_list_requests_only(
-    twilio_emulator: TwilioEmulator, seeded: dict[str, list[str]]
+    twilio_emulator: TwilioEmulator, seeded_account: dict[str, list[str]]
 ) -> None:
-    trunks, numbers = seeded["trunks"], seeded["numbers"]
+    trunks, numbers = seeded_account["trunks"], seeded_account["numbers"]
     client = TwilioClient(resolve_config(None, twilio_emulator.env()).client_settings())
     try:
         found = discover_account(client)
@@ -63,23 +63,112 @@ def test_reads_every_trunk_with_list_requests_only(
 
 def test_discover_command_for_named_trunks(
     twilio_emulator: TwilioEmulator,
-    seeded: dict[str, list[str]],
+    seeded_account: dict[str, list[str]],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for key, value in twilio_emulator.env().items():
         monkeypatch.setenv(key, value)
-    trunks = seeded["trunks"]
+    trunks = seeded_account["trunks"]
     out = tmp_path / "out"
     assert main(["discover", "--trunk", trunks[1], "--out", str(out), "--virtualenv", "venv"]) == 0
     data = json.loads((out / "bindings.json").read_text())
-    assert [(b["name"], b["trunk_sid"]) for b in data["bindings"]] == [("tpn-14155550101", trunks[1])]
+    number_sid = seeded_account["numbers"][1]
+    assert [(b["name"], b["trunk_sid"], b["aliases"]) for b in data["bindings"]] == [
+        (f"tpn-{number_sid.lower()}", trunks[1], ["tpn-14155550101"])
+    ]
+    assert 'name: "out"' in (out / "Pulumi.yaml").read_text()  # the folder's name
     assert "1 bindings on 1 trunks" in capsys.readouterr().err
     assert f'virtualenv: "{Path("venv").absolute()}"' in (out / "Pulumi.yaml").read_text()
     # Not empty now: refused without --force, and nothing changed.
     assert main(["discover", "--out", str(out)]) == 2
     assert "use --force" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("trunk", ["TK123", "tk" + "a" * 32, "TK" + "a" * 32 + "\n", "TK" + "g" * 32])
+def test_a_malformed_trunk_is_refused_before_any_request(
+    twilio_emulator: TwilioEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    trunk: str,
+) -> None:
+    for key, value in twilio_emulator.env().items():
+        monkeypatch.setenv(key, value)
+    twilio_emulator.control.clear_requests()
+    assert main(["discover", "--trunk", trunk, "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--trunk must be a trunk SID" in line and repr(trunk) in line
+    assert twilio_emulator.requests()["total"] == 0
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("prod bindings", "prod-bindings"),
+        ("émis/ça", "a"),
+        ("...", "twilio-bindings"),
+        ("a.b_c-d", "a.b_c-d"),
+    ],
+)
+def test_the_project_is_named_after_its_folder(
+    tmp_path: Path, folder: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps(show_json()))
+    out = tmp_path / folder
+    assert main(["discover", "--from-terraform", str(state), "--out", str(out)]) == 0
+    assert f'name: "{expected}"' in (out / "Pulumi.yaml").read_text()
+    capsys.readouterr()
+    assert (
+        main(
+            [
+                "discover",
+                "--from-terraform",
+                str(state),
+                "--out",
+                str(tmp_path / "x"),
+                "--project-name",
+                "a b",
+            ]
+        )
+        == 2
+    )
+    assert "--project-name must be a Pulumi project name" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "discover",
+                "--from-terraform",
+                str(state),
+                "--out",
+                str(tmp_path / "y"),
+                "--project-name",
+                "Mine",
+            ]
+        )
+        == 0
+    )
+    assert 'name: "Mine"' in (tmp_path / "y" / "Pulumi.yaml").read_text()
+
+
+def test_refused_credentials_name_where_they_came_from(
+    twilio_emulator: TwilioEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for key, value in twilio_emulator.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-the-token-31f0")
+    assert main(["discover", "--out", str(tmp_path / "out")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "Twilio refused the credentials (HTTP 401, error 20003" in line
+    assert "environment variable TWILIO_ACCOUNT_SID, environment variable TWILIO_AUTH_TOKEN" in line
+    assert f"sent to {twilio_emulator.base_url} (from environment variable TWILIO_API_BASE_URL)" in line
+    assert "not-the-token-31f0" not in line
 
 
 def test_missing_credentials_are_named(

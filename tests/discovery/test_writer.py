@@ -33,39 +33,58 @@ def names(bindings: list[DiscoveredBinding]) -> dict[str, str]:
     return {entry.name: entry.binding.id for entry in assign_names(bindings)}
 
 
-def test_names_come_from_the_number_and_are_sorted() -> None:
+def test_names_come_from_the_number_sid_and_are_sorted() -> None:
     entries = assign_names(BINDINGS)
-    assert [e.name for e in entries] == ["tpn-14155550101", "tpn-14155550102", "tpn-442071838750"]
+    assert [e.name for e in entries] == [f"tpn-{pn.lower()}" for pn in (PN_1, PN_2, PN_3)]
     assert [e.binding for e in entries] == [BINDINGS[1], BINDINGS[0], BINDINGS[2]]
     assert assign_names(reversed(BINDINGS)) == entries  # input order does not matter
 
 
-def test_without_a_number_the_name_comes_from_the_sid() -> None:
-    assert names([DiscoveredBinding(TRUNK_A, PN_4)]) == {f"tpn-{PN_4.lower()}": f"{TRUNK_A}/{PN_4}"}
+def test_a_known_number_aliases_the_name_older_versions_gave() -> None:
+    entries = assign_names(BINDINGS)
+    assert [e.aliases for e in entries] == [("tpn-14155550101",), ("tpn-14155550102",), ("tpn-442071838750",)]
+    assert assign_names([DiscoveredBinding(TRUNK_A, PN_4)])[0].aliases == ()  # the same name then
 
 
-def test_colliding_names_get_suffixes_from_their_own_sids() -> None:
-    same_number = [
-        DiscoveredBinding(TRUNK_A, PN_1, "+14155550101"),
-        DiscoveredBinding(TRUNK_B, PN_2, "+14155550101"),
-    ]
-    named = names(same_number)
+def test_every_source_gives_one_binding_the_same_name() -> None:
+    account = assign_names([DiscoveredBinding(TRUNK_A, PN_1, "+14155550101")])
+    twilio_terraform = assign_names([DiscoveredBinding(TRUNK_A, PN_1)])  # records no E.164 number
+    assert account[0].name == twilio_terraform[0].name == f"tpn-{PN_1.lower()}"
+    # Both sources at once (a state holding both resource types): one entry, keeping the number.
+    (both,) = assign_names(
+        [DiscoveredBinding(TRUNK_A, PN_1), DiscoveredBinding(TRUNK_A, PN_1, "+14155550101")]
+    )
+    assert both.binding.phone_number == "+14155550101"
+
+
+def test_one_number_on_two_trunks_gets_each_trunk_in_its_name() -> None:
+    # Only a stale Terraform state can say so (Twilio binds a number to one trunk at most).
+    named = names([DiscoveredBinding(TRUNK_A, PN_1, "+19"), DiscoveredBinding(TRUNK_B, PN_1, "+19")])
     assert named == {
-        f"tpn-14155550101-{PN_1[-8:]}": f"{TRUNK_A}/{PN_1}",
-        f"tpn-14155550101-{PN_2[-8:]}": f"{TRUNK_B}/{PN_2}",
+        f"tpn-{PN_1.lower()}-{TRUNK_A.lower()}": f"{TRUNK_A}/{PN_1}",
+        f"tpn-{PN_1.lower()}-{TRUNK_B.lower()}": f"{TRUNK_B}/{PN_1}",
     }
-    # A neighbour coming or going never renames an entry that does not collide.
-    assert names([*same_number, BINDINGS[0]])["tpn-14155550102"] == BINDINGS[0].id
-    # The same number SID on two trunks (possible in a stale Terraform state): still unique.
-    same_sid = names([DiscoveredBinding(TRUNK_A, PN_1, "+19"), DiscoveredBinding(TRUNK_B, PN_1, "+19")])
-    assert len(same_sid) == 2
+    # A neighbour coming or going never renames another entry.
+    assert (
+        names([DiscoveredBinding(TRUNK_A, PN_1, "+19"), BINDINGS[0]])[f"tpn-{PN_2.lower()}"] == BINDINGS[0].id
+    )
     # An exact duplicate is one binding.
     assert len(names([BINDINGS[0], BINDINGS[0]])) == 1
 
 
+def test_aliases_keep_the_suffixes_older_versions_gave_to_a_shared_number() -> None:
+    entries = assign_names(
+        [DiscoveredBinding(TRUNK_A, PN_1, "+14155550101"), DiscoveredBinding(TRUNK_B, PN_2, "+14155550101")]
+    )
+    assert [e.aliases for e in entries] == [
+        (f"tpn-14155550101-{PN_1[-8:]}",),
+        (f"tpn-14155550101-{PN_2[-8:]}",),
+    ]
+
+
 def test_the_project_files(tmp_path: Path) -> None:
     out = tmp_path / "project"
-    project = render_project(assign_names(BINDINGS), virtualenv=VENV, project_name="my bindings")
+    project = render_project(assign_names(BINDINGS), virtualenv=VENV, project_name="my-bindings")
     write_project(out, project)
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "Pulumi.yaml", "__main__.py", DATA_FILE]
     manifest = json.loads((out / MANIFEST).read_text())
@@ -74,7 +93,7 @@ def test_the_project_files(tmp_path: Path) -> None:
         "files": {name: digest(text) for name, text in sorted(project.files.items())},
     }
     pulumi_yaml = yaml.safe_load((out / "Pulumi.yaml").read_text())
-    assert pulumi_yaml["name"] == "my bindings"
+    assert pulumi_yaml["name"] == "my-bindings"
     assert pulumi_yaml["runtime"] == {
         "name": "python",
         "options": {"toolchain": "pip", "virtualenv": str(VENV)},
@@ -83,14 +102,16 @@ def test_the_project_files(tmp_path: Path) -> None:
     data = json.loads((out / DATA_FILE).read_text())
     assert data["source"] == "account"
     assert data["bindings"][0] == {
-        "name": "tpn-14155550101",
+        "name": f"tpn-{PN_1.lower()}",
         "id": f"{TRUNK_A}/{PN_1}",
         "trunk_sid": TRUNK_A,
         "phone_number_sid": PN_1,
         "phone_number": "+14155550101",
+        "aliases": ["tpn-14155550101"],
     }
     main_py = (out / "__main__.py").read_text()
-    assert 'import_=entry["id"], protect=True' in main_py
+    assert 'import_=entry["id"]' in main_py and "protect=True" in main_py
+    assert 'aliases=[pulumi.Alias(name=alias) for alias in entry["aliases"]]' in main_py
     compile(main_py, "__main__.py", "exec")
 
 

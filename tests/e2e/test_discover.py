@@ -266,3 +266,92 @@ def test_readme_commands_run_as_written(tmp_path: Path, pulumi_bin: str, emulato
     assert {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"] if n["trunk_sid"]} == {
         sid: n["trunk_sid"] for sid, n in bound.items()
     }
+
+
+def terraform_state_of(bindings: dict[str, str]) -> dict[str, Any]:
+    """A ``terraform show -json`` document managing ``bindings`` (PN SID -> trunk) with Twilio's provider."""
+    resources = [
+        twilio_binding(f"twilio_trunking_trunks_phone_numbers_v1.lines[{i}]", "lines", trunk, sid, i)
+        for i, (sid, trunk) in enumerate(sorted(bindings.items()))
+    ]
+    return {"format_version": "1.0", "values": {"root_module": {"resources": resources}}}
+
+
+def binding_names(pulumi: LocalPulumi) -> dict[str, str]:
+    """Resource name -> id of every binding in the stack's state."""
+    return {r["urn"].rsplit("::", 1)[1]: r["id"] for r in pulumi.resources(BINDING_TYPE)}
+
+
+def test_rediscovering_from_the_account_after_terraform_is_a_clean_diff(
+    tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess
+) -> None:
+    control = emulator.control
+    control.generate(8, 2, [3, 3])
+    before = {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]}
+    bound = {sid: trunk for sid, trunk in before.items() if trunk}
+    state = tmp_path / "terraform-state.json"
+    state.write_text(json.dumps(terraform_state_of(bound)))
+    out = tmp_path / "twilio-bindings"
+
+    # From Twilio's Terraform provider (which records no E.164 number), then up.
+    result = discover(emulator, "--from-terraform", str(state), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    pulumi = LocalPulumi(out, tmp_path / "pulumi", pulumi_bin)
+    pulumi.extra_env.update(twilio_env(emulator))
+    pulumi.select_stack("prod")
+    pulumi.run("up", "--yes", "--skip-preview")
+    adopted = binding_names(pulumi)
+    assert adopted == {f"tpn-{sid.lower()}": f"{trunk}/{sid}" for sid, trunk in bound.items()}
+
+    # Later, from the account, into the same folder: the same names, so nothing to do.
+    result = discover(emulator, "--out", str(out), "--force")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "terraform-handover.sh").exists()  # ours, and no longer part of the project
+    data = json.loads((out / "bindings.json").read_text())
+    assert data["source"] == "account" and all(b["phone_number"] for b in data["bindings"])
+    control.clear_requests()
+    pulumi.run("preview", "--expect-no-changes", "--diff")
+    up = pulumi.run("up", "--yes", "--skip-preview", "--expect-no-changes")
+    assert bindings_with(up.stdout, "deleted") == set() and bindings_with(up.stdout, "created") == set()
+    counts = methods(emulator)
+    assert counts["DELETE"] == 0 and counts["POST"] == 0, counts
+    assert {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]} == before
+    assert binding_names(pulumi) == adopted
+
+
+def test_a_stack_made_by_an_older_discover_sees_no_rename(
+    tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess
+) -> None:
+    control = emulator.control
+    control.generate(4, 1, [3])
+    numbers = {n["sid"]: n for n in control.state()["phone_numbers"] if n["trunk_sid"]}
+
+    # What `discover` wrote before this version: bindings named after their E.164 number.
+    old = tmp_path / "old"
+    assert discover(emulator, "--out", str(old), "--project-name", "twilio-bindings").returncode == 0
+    data = json.loads((old / "bindings.json").read_text())
+    for entry in data["bindings"]:
+        (entry["name"],) = entry["aliases"]
+        entry["aliases"] = []
+    (old / "bindings.json").write_text(json.dumps(data))
+    pulumi = LocalPulumi(old, tmp_path / "pulumi", pulumi_bin)
+    pulumi.extra_env.update(twilio_env(emulator))
+    pulumi.select_stack("prod")
+    pulumi.run("up", "--yes", "--skip-preview")
+    assert set(binding_names(pulumi)) == {f"tpn-{n['phone_number'].lstrip('+')}" for n in numbers.values()}
+
+    # This version's project for the same stack: renamed through its aliases, nothing else.
+    new = tmp_path / "new"
+    assert discover(emulator, "--out", str(new), "--project-name", "twilio-bindings").returncode == 0
+    renamed = LocalPulumi(new, tmp_path / "pulumi", pulumi_bin)
+    renamed.extra_env.update(twilio_env(emulator))
+    renamed.run("stack", "select", "prod")
+    control.clear_requests()
+    up = renamed.run("up", "--yes", "--skip-preview")
+    assert bindings_with(up.stdout, "deleted") == set() and bindings_with(up.stdout, "created") == set()
+    counts = methods(emulator)
+    assert counts["DELETE"] == 0 and counts["POST"] == 0, counts
+    assert binding_names(renamed) == {
+        f"tpn-{sid.lower()}": f"{n['trunk_sid']}/{sid}" for sid, n in numbers.items()
+    }
+    assert {n["sid"] for n in control.state()["phone_numbers"] if n["trunk_sid"]} == set(numbers)

@@ -45,7 +45,7 @@ def register(subparsers: Subparsers) -> None:
         action="append",
         default=[],
         metavar="TK…",
-        help="only this trunk (repeat for several); default: every trunk of the account",
+        help="only this trunk SID (repeat for several); default: every trunk of the account",
     )
     parser.add_argument(
         "--from-terraform",
@@ -60,7 +60,12 @@ def register(subparsers: Subparsers) -> None:
         metavar="PATH",
         help="the virtualenv the project runs in (default: this Python's, by absolute path)",
     )
-    parser.add_argument("--project-name", default=None, metavar="NAME", help="Pulumi project name")
+    parser.add_argument(
+        "--project-name",
+        default=None,
+        metavar="NAME",
+        help="Pulumi project name (default: the name of DIR, made a valid project name)",
+    )
     parser.add_argument(
         "--force",
         action="store_true",
@@ -79,19 +84,27 @@ def run(args: argparse.Namespace) -> int:
         render_project,
         write_project,
     )
-    from ..discovery.writer import DEFAULT_PROJECT_NAME, HANDOVER_FILE
+    from ..discovery.writer import HANDOVER_FILE, is_project_name, project_name_for
     from ..errors import ConfigurationError
     from ..twilio.errors import TwilioError
+    from ..validation import TRUNK_SID_PATTERN, is_trunk_sid
 
+    trunks: list[str] = args.trunk
+    for trunk in trunks:
+        if not is_trunk_sid(trunk):
+            rule = f"a trunk SID matching {TRUNK_SID_PATTERN} (TK + 32 hex digits)"
+            return _usage(f"--trunk must be {rule}; got {trunk!r}")
+    if args.project_name is not None and not is_project_name(args.project_name):
+        return _usage(
+            "--project-name must be a Pulumi project name: letters, digits, '-', '_' and '.', at most "
+            f"100 characters; got {args.project_name!r}"
+        )
     virtualenv: Path | None = args.virtualenv.absolute() if args.virtualenv else current_virtualenv()
     if virtualenv is None:
-        print(
-            f"{PROG}: {sys.executable} is not the python of a virtualenv; pass --virtualenv PATH "
-            "(one with pulumi-twilio-trunking installed)",
-            file=sys.stderr,
+        return _usage(
+            f"{sys.executable} is not the python of a virtualenv; pass --virtualenv PATH "
+            "(one with pulumi-twilio-trunking installed)"
         )
-        return EXIT_USAGE
-    trunks: list[str] = args.trunk
     addresses: list[str] | None = None
     try:
         if args.from_terraform is not None:
@@ -106,13 +119,12 @@ def run(args: argparse.Namespace) -> int:
         project = render_project(
             entries,
             virtualenv=virtualenv,
-            project_name=args.project_name or DEFAULT_PROJECT_NAME,
+            project_name=args.project_name or project_name_for(args.out),
             terraform_addresses=addresses,
         )
         write_project(args.out, project, force=args.force)
     except (DiscoveryOutputError, TerraformStateError, ConfigurationError, OSError) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(str(exc))
     except (TwilioError, DiscoveredValueError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
@@ -126,13 +138,29 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _usage(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def _read_account(trunks: list[str]) -> list[DiscoveredBinding]:
+    """The account's bindings; a refused login or an unreachable host names the settings involved."""
     from ..config import resolve_config
     from ..discovery import discover_account
+    from ..errors import ConfigurationError
     from ..twilio.client import TwilioClient
+    from ..twilio.errors import TwilioApiError, TwilioConnectionError
 
-    client = TwilioClient(resolve_config(None, os.environ).client_settings())
+    config = resolve_config(None, os.environ)
+    client = TwilioClient(config.client_settings())
     try:
         return discover_account(client, trunks)
+    except TwilioApiError as exc:
+        if exc.status in (401, 403):
+            detail = f"HTTP {exc.status}, error {exc.code}: {exc.message}"
+            raise ConfigurationError(config.credentials_refused(detail)) from None
+        raise
+    except TwilioConnectionError as exc:
+        raise TwilioConnectionError(f"{exc}; base URL in use: {config.endpoint_description()}") from None
     finally:
         client.close()

@@ -49,50 +49,88 @@ class DiscoveredBinding:
 
 @dataclass(frozen=True)
 class ProjectEntry:
-    """A binding with its Pulumi resource name: one entry of the generated data file."""
+    """A binding with its Pulumi resource name: one entry of the generated data file.
+
+    ``aliases``: the name older versions of ``discover`` gave the same binding, so a stack they made
+    sees no rename.
+    """
 
     name: str
     binding: DiscoveredBinding
+    aliases: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, str | list[str] | None]:
         return {
             "name": self.name,
             "id": self.binding.id,
             "trunk_sid": self.binding.trunk_sid,
             "phone_number_sid": self.binding.phone_number_sid,
             "phone_number": self.binding.phone_number,
+            "aliases": list(self.aliases),
         }
 
 
-def base_name(binding: DiscoveredBinding) -> str:
-    """``tpn-14155550100`` from the number, or ``tpn-pn…`` from its SID when the number is unknown."""
-    source = binding.phone_number or binding.phone_number_sid
-    return NAME_PREFIX + (_NOT_NAME_CHARS.sub("", source).lower() or "unknown")
+def resource_name(binding: DiscoveredBinding) -> str:
+    """``tpn-pn…``: from the number's SID, the one thing every source knows (Twilio's Terraform
+    provider records no E.164 number), so a binding gets the same name whichever source it came from."""
+    return NAME_PREFIX + binding.phone_number_sid.lower()
 
 
 def assign_names(bindings: Iterable[DiscoveredBinding]) -> list[ProjectEntry]:
-    """One entry per distinct binding, named after its number and sorted by name.
+    """One entry per distinct binding (trunk and number), named after its number's SID, sorted by name.
 
-    A name depends only on the binding itself, never on its neighbours, so adding or removing a
-    binding never renames another: when two bindings would share a name (the same number seen on
-    two trunks, or a source without numbers), each gets a suffix from its own SIDs.
+    A number is on one trunk at most, so the name is unique; only a stale Terraform state can name
+    one number on two trunks, and then each of those entries ends with its own trunk SID. An entry
+    whose E.164 number is known carries the name older versions gave it as an alias.
     """
-    unique = sorted(set(bindings))
+    unique = _distinct(bindings)
+    per_number: dict[str, list[DiscoveredBinding]] = defaultdict(list)
+    for binding in unique:
+        per_number[binding.phone_number_sid].append(binding)
+    legacy = _legacy_names(unique)
+    entries = []
+    for members in per_number.values():
+        for binding in members:
+            name = resource_name(binding)
+            if len(members) > 1:
+                name = f"{name}-{binding.trunk_sid.lower()}"
+            old = legacy.get(binding)
+            entries.append(ProjectEntry(name, binding, (old,) if old and old != name else ()))
+    return sorted(entries, key=lambda entry: entry.name)
+
+
+def _distinct(bindings: Iterable[DiscoveredBinding]) -> list[DiscoveredBinding]:
+    """One binding per (trunk, number SID), keeping the E.164 number when any source knew it."""
+    found: dict[tuple[str, str], DiscoveredBinding] = {}
+    for binding in sorted(
+        set(bindings), key=lambda b: (b.trunk_sid, b.phone_number_sid, b.phone_number or "")
+    ):
+        key = (binding.trunk_sid, binding.phone_number_sid)
+        if key not in found or found[key].phone_number is None:
+            found[key] = binding
+    return sorted(found.values())
+
+
+def _legacy_names(unique: list[DiscoveredBinding]) -> dict[DiscoveredBinding, str]:
+    """The names ``discover`` gave before 0.2: from the E.164 number (``tpn-14155550100``) when
+    known, else from the SID, with suffixes from the SIDs for bindings that shared a name."""
     groups: dict[str, list[DiscoveredBinding]] = defaultdict(list)
     for binding in unique:
-        groups[base_name(binding)].append(binding)
-    named: dict[str, DiscoveredBinding] = {}
+        source = binding.phone_number or binding.phone_number_sid
+        groups[NAME_PREFIX + (_NOT_NAME_CHARS.sub("", source).lower() or "unknown")].append(binding)
+    named: dict[DiscoveredBinding, str] = {}
+    taken: set[str] = set()
     for base, members in groups.items():
         if len(members) == 1:
-            named[base] = members[0]
+            named[members[0]] = base
+            taken.add(base)
             continue
         for binding in members:
             pn = binding.phone_number_sid.lower()
             tk = binding.trunk_sid.lower()
             for candidate in (f"{base}-{pn[-8:]}", f"{base}-{tk[-8:]}-{pn[-8:]}", f"{base}-{tk}-{pn}"):
-                if candidate not in named and candidate not in groups:
-                    named[candidate] = binding
+                if candidate not in taken and candidate not in groups:
+                    named[binding] = candidate
+                    taken.add(candidate)
                     break
-            else:  # pragma: no cover - distinct bindings always differ in their full SIDs
-                raise AssertionError(f"no unique name for {binding.id}")
-    return [ProjectEntry(name, named[name]) for name in sorted(named)]
+    return named
