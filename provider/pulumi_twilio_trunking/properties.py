@@ -48,7 +48,8 @@ OUTPUT_PROPERTIES: Final = (*TRUNK_PHONE_NUMBER_PROPERTIES, PHONE_NUMBER_SID)
 
 # Opt-in input: take over a binding that already exists on the trunk (otherwise create refuses it).
 ADOPT: Final = "adopt"
-# Output: how this resource came to hold its binding: "created", "adopted" or "imported".
+# Output: how this resource holds its binding (``ownership.Ownership``: created, adopted, imported,
+# moved or referenced).
 OWNERSHIP: Final = "ownership"
 
 # Internal output key (the engine hides "__" keys from policies): which form the number was

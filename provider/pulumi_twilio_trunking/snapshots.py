@@ -120,10 +120,6 @@ class SnapshotCache(Generic[V]):
         self._entries: dict[str, _Entry[V]] = {}
         self._waves: dict[str, _Wave] = {}
 
-    @property
-    def head_start(self) -> int:
-        return self._head_start
-
     def _answer(self, entry: _Entry[V] | None, key: str, now: float) -> Lookup[V] | None:
         if entry is None:
             return None

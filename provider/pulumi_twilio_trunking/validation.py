@@ -16,7 +16,6 @@ from .properties import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID
 
 TRUNK_SID_PATTERN: Final = r"^TK[0-9a-fA-F]{32}$"
 PHONE_NUMBER_SID_PATTERN: Final = r"^PN[0-9a-fA-F]{32}$"
-ACCOUNT_SID_PATTERN: Final = r"^AC[0-9a-fA-F]{32}$"
 E164_PATTERN: Final = r"^\+[1-9][0-9]{1,14}$"
 
 _TRUNK_SID = re.compile(TRUNK_SID_PATTERN)

@@ -16,14 +16,22 @@ import pulumi
 
 from ..errors import InvalidBindingInputs
 from ..properties import (
+    ASSOCIATED_SIDS,
+    DECLARED_SIDS,
+    EXCLUSIVE_RESOURCE_NAME,
+    EXCLUSIVE_RESOURCE_TYPE,
+    KEEP,
     OUTPUT_PROPERTIES,
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
     RESOURCE_TYPE,
+    RETAINED_SIDS,
+    STRAY_SIDS,
     TRUNK_SID,
+    UNBOUND_SIDS,
     binding_id,
 )
-from ..validation import validate_binding_inputs
+from ..validation import validate_binding_inputs, validate_exclusive_inputs
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ def _fake_sid(prefix: str, seed: str) -> str:
 
 
 class BindingMocks(pulumi.runtime.Mocks):
-    """Mocks that answer ``TrunkPhoneNumberAssociation`` like the provider would.
+    """Mocks that answer ``TrunkPhoneNumberAssociation`` and ``ExclusiveTrunk`` like the provider would.
 
     ``numbers`` maps the account's E.164 numbers to their PN SIDs; a number not in it gets a stable
     made-up SID. Other resources echo their inputs. Every declared binding is in ``bindings``.
@@ -53,6 +61,8 @@ class BindingMocks(pulumi.runtime.Mocks):
         self.bindings: list[DeclaredBinding] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == EXCLUSIVE_RESOURCE_TYPE:
+            return self._exclusive_trunk(args)
         if args.typ != RESOURCE_TYPE:
             return f"{args.name}-id", dict(args.inputs)
         inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__") and v is not None}
@@ -75,6 +85,17 @@ class BindingMocks(pulumi.runtime.Mocks):
             }
         )
         return binding_id(trunk_sid, sid), outputs
+
+    @staticmethod
+    def _exclusive_trunk(args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        """An ExclusiveTrunk on a trunk that holds exactly what the program declares: no strays."""
+        inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__") and v is not None}
+        problems = validate_exclusive_inputs(inputs, sid_lists=(ASSOCIATED_SIDS, KEEP))
+        if problems:
+            raise InvalidBindingInputs(args.name, problems, resource_type=EXCLUSIVE_RESOURCE_NAME)
+        declared = sorted(set(inputs.get(ASSOCIATED_SIDS) or []) | set(inputs.get(KEEP) or []))
+        outputs = {**inputs, DECLARED_SIDS: declared, STRAY_SIDS: [], UNBOUND_SIDS: [], RETAINED_SIDS: []}
+        return str(inputs[TRUNK_SID]), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return {}, None
