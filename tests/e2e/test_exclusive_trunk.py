@@ -340,3 +340,30 @@ def test_a_new_exclusive_trunk_unbinds_nothing_it_has_not_shown_first(make_proje
     assert project.pulumi.outputs()["unbound"] == their_sids[1:]
     assert project.bound()[their_sids[0]] == trunk
     assert project.pulumi.run("preview", "--refresh", "--expect-no-changes").returncode == 0
+
+
+def test_a_wrong_token_on_refresh_is_one_line_naming_where_the_credentials_came_from(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(EXCLUSIVE_PROGRAM)
+    declared = numbers(1)
+    seeded = project.seed(declared)
+    project.configure(credentials=False)
+    project.declare(seeded.trunks[0], declared)
+    account, token = project.emulator.auth
+    project.pulumi.extra_env.update({"TWILIO_ACCOUNT_SID": account, "TWILIO_AUTH_TOKEN": token})
+    project.pulumi.run("up", "--yes", "--skip-preview")
+
+    project.pulumi.extra_env["TWILIO_AUTH_TOKEN"] = "wrong-token-2c91"
+    refresh = project.pulumi.run("refresh", "--yes", "--skip-preview", check=False)
+    assert refresh.returncode != 0
+    output = refresh.stdout + refresh.stderr
+    assert "wrong-token-2c91" not in output
+    expected = (
+        "Twilio refused the credentials (HTTP 401, error 20003: Authenticate); they came from "
+        "environment variable TWILIO_ACCOUNT_SID, environment variable TWILIO_AUTH_TOKEN"
+    )
+    errors = [line for line in output.splitlines() if "Twilio refused the credentials" in line]
+    assert errors and all(expected in line for line in errors), output
+    # Both resource types fail the same way, each cut at the provider's boundary: no client frames.
+    assert "ExclusiveTrunk" in output and "TwilioApiError" not in output and "client.py" not in output
