@@ -1,5 +1,7 @@
-"""Where the provider's settings come from: stack config first, then the environment, key by key.
+"""Where the provider's settings come from: config first, then the environment, key by key.
 
+Config is the stack config ``twilio:*`` for the dynamic providers, and the provider's own config
+``twilio-trunking:*`` (stack config, or an explicit ``Provider``'s inputs) for the provider plugin.
 Credentials are only *required* when an API call is about to be made, so ``pulumi preview`` works
 with none at all. Every error names the setting and where its value came from.
 """
@@ -20,25 +22,48 @@ from .twilio.settings import ClientSettings, RetryPolicy, Timeouts
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its stack-config key and its environment variable."""
+    """One setting: its name (``accountSid``), its environment variable, and whether it is a secret."""
 
-    config_key: str
+    name: str
     env_var: str
     secret: bool = False
 
+    @property
+    def config_key(self) -> str:
+        """Its key in the stack config of the dynamic providers (``twilio:accountSid``)."""
+        return STACK_CONFIG.key(self)
 
-ACCOUNT_SID: Final = Setting("twilio:accountSid", "TWILIO_ACCOUNT_SID")
-AUTH_TOKEN: Final = Setting("twilio:authToken", "TWILIO_AUTH_TOKEN", secret=True)
-API_KEY: Final = Setting("twilio:apiKey", "TWILIO_API_KEY")
-API_SECRET: Final = Setting("twilio:apiSecret", "TWILIO_API_SECRET", secret=True)
-REGION: Final = Setting("twilio:region", "TWILIO_REGION")
-EDGE: Final = Setting("twilio:edge", "TWILIO_EDGE")
-API_BASE_URL: Final = Setting("twilio:apiBaseUrl", "TWILIO_API_BASE_URL")
-MAX_ATTEMPTS: Final = Setting("twilio:maxAttempts", "TWILIO_TRUNKING_MAX_ATTEMPTS")
-MAX_RETRY_SECONDS: Final = Setting("twilio:maxRetrySeconds", "TWILIO_TRUNKING_MAX_RETRY_SECONDS")
-CONNECT_TIMEOUT: Final = Setting("twilio:connectTimeout", "TWILIO_TRUNKING_CONNECT_TIMEOUT")
-READ_TIMEOUT: Final = Setting("twilio:readTimeout", "TWILIO_TRUNKING_READ_TIMEOUT")
-SNAPSHOT_TTL: Final = Setting("twilio:snapshotTtl", "TWILIO_TRUNKING_SNAPSHOT_TTL")
+
+@dataclass(frozen=True)
+class ConfigSource:
+    """How one front door's users name the settings: ``twilio:x`` in stack config, or the plugin's
+    provider config ``twilio-trunking:x``."""
+
+    namespace: str
+    label: str
+
+    def key(self, setting: Setting) -> str:
+        return f"{self.namespace}:{setting.name}"
+
+    def describe(self, setting: Setting) -> str:
+        return f"{self.label} {self.key(setting)}"
+
+
+STACK_CONFIG: Final = ConfigSource("twilio", "stack config")
+PLUGIN_CONFIG: Final = ConfigSource("twilio-trunking", "provider config")
+
+ACCOUNT_SID: Final = Setting("accountSid", "TWILIO_ACCOUNT_SID")
+AUTH_TOKEN: Final = Setting("authToken", "TWILIO_AUTH_TOKEN", secret=True)
+API_KEY: Final = Setting("apiKey", "TWILIO_API_KEY")
+API_SECRET: Final = Setting("apiSecret", "TWILIO_API_SECRET", secret=True)
+REGION: Final = Setting("region", "TWILIO_REGION")
+EDGE: Final = Setting("edge", "TWILIO_EDGE")
+API_BASE_URL: Final = Setting("apiBaseUrl", "TWILIO_API_BASE_URL")
+MAX_ATTEMPTS: Final = Setting("maxAttempts", "TWILIO_TRUNKING_MAX_ATTEMPTS")
+MAX_RETRY_SECONDS: Final = Setting("maxRetrySeconds", "TWILIO_TRUNKING_MAX_RETRY_SECONDS")
+CONNECT_TIMEOUT: Final = Setting("connectTimeout", "TWILIO_TRUNKING_CONNECT_TIMEOUT")
+READ_TIMEOUT: Final = Setting("readTimeout", "TWILIO_TRUNKING_READ_TIMEOUT")
+SNAPSHOT_TTL: Final = Setting("snapshotTtl", "TWILIO_TRUNKING_SNAPSHOT_TTL")
 
 ALL_SETTINGS: Final = (
     ACCOUNT_SID,
@@ -64,20 +89,18 @@ class Value:
 
     text: str = field(default="", repr=False)
     origin: str = ""
+    from_config: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.text)
 
 
-def origin_of(setting: Setting, from_config: bool) -> str:
-    return f"stack config {setting.config_key}" if from_config else f"environment variable {setting.env_var}"
-
-
 class ProviderConfig:
     """The resolved settings. Holds credentials only as ``Secret``; its repr shows none."""
 
-    def __init__(self, values: Mapping[Setting, Value]) -> None:
+    def __init__(self, values: Mapping[Setting, Value], source: ConfigSource = STACK_CONFIG) -> None:
         self._values = dict(values)
+        self.source = source
 
     def __repr__(self) -> str:
         return f"ProviderConfig(origins={[v.origin for v in self._values.values() if v]})"
@@ -90,7 +113,7 @@ class ProviderConfig:
 
     def origin(self, setting: Setting) -> str:
         """Where the setting's value came from, or how to give it when it is unset."""
-        return self.value(setting).origin or f"unset ({setting.config_key} or {setting.env_var})"
+        return self.value(setting).origin or f"unset ({self.source.key(setting)} or {setting.env_var})"
 
     @property
     def snapshot_ttl(self) -> float:
@@ -124,7 +147,7 @@ class ProviderConfig:
             needed, what = (ACCOUNT_SID, AUTH_TOKEN), "the account's auth token"
         missing = [s for s in needed if not self.value(s)]
         if missing:
-            raise ConfigurationError(_missing_message(missing, what))
+            raise ConfigurationError(self._missing_message(missing, what))
         base_url = self.value(API_BASE_URL)
         if base_url:
             _checked(base_url, lambda text: resolve_endpoints(api_base_url=text))
@@ -157,6 +180,15 @@ class ProviderConfig:
             return f"{redact_url(base_url.text)} (from {base_url.origin})"
         return "Twilio's public API hosts (no twilio:apiBaseUrl / TWILIO_API_BASE_URL set)"
 
+    def _missing_message(self, missing: list[Setting], what: str) -> str:
+        keys = ", ".join(self.source.key(s) for s in missing)
+        envs = ", ".join(s.env_var for s in missing)
+        return (
+            f"Twilio credentials are incomplete for authenticating with {what}: set the {self.source.label} "
+            f"{keys} (use `pulumi config set --secret` for tokens and secrets) or the environment "
+            f"variables {envs}."
+        )
+
     def _number(self, setting: Setting, default: float) -> float:
         value = self.value(setting)
         if not value:
@@ -178,26 +210,20 @@ def _checked(value: Value, check: Callable[[str], object]) -> None:
         raise ConfigurationError(f"{value.origin} {exc}") from None
 
 
-def _missing_message(missing: list[Setting], what: str) -> str:
-    keys = ", ".join(s.config_key for s in missing)
-    envs = ", ".join(s.env_var for s in missing)
-    return (
-        f"Twilio credentials are incomplete for authenticating with {what}: set the stack config "
-        f"{keys} (use `pulumi config set --secret` for tokens and secrets) or the environment "
-        f"variables {envs}."
-    )
-
-
 def resolve_config(
-    config: ConfigLookup | None = None, env: Mapping[str, str] | None = None
+    config: ConfigLookup | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    source: ConfigSource = STACK_CONFIG,
 ) -> ProviderConfig:
-    """Read every setting from a stack-config lookup (``req.config.get``), then the environment."""
+    """Read every setting from a config lookup by ``source``'s keys (the dynamic host's
+    ``req.config.get``, say), then the environment."""
     environ = os.environ if env is None else env
     values: dict[Setting, Value] = {}
     for setting in ALL_SETTINGS:
-        raw = config(setting.config_key) if config is not None else None
+        raw = config(source.key(setting)) if config is not None else None
         if raw is not None and str(raw) != "":
-            values[setting] = Value(str(raw), origin_of(setting, from_config=True))
+            values[setting] = Value(str(raw), source.describe(setting), from_config=True)
         elif environ.get(setting.env_var):
-            values[setting] = Value(environ[setting.env_var], origin_of(setting, from_config=False))
-    return ProviderConfig(values)
+            values[setting] = Value(environ[setting.env_var], f"environment variable {setting.env_var}")
+    return ProviderConfig(values, source)

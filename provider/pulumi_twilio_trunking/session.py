@@ -23,7 +23,7 @@ from .reporting import report, warn
 
 if TYPE_CHECKING:
     from .bindings import TrunkBindings
-    from .config import ConfigLookup, ProviderConfig
+    from .config import ConfigLookup, ConfigSource, ProviderConfig
 
 REFRESH_USES_SAVED_CONFIG: Final = (
     "note: a plain `pulumi refresh` uses the provider config saved in the stack's state by the last "
@@ -45,12 +45,12 @@ class ProviderSession:
         self._service = service
         self.memory = UpdateMemory()
 
-    def configure(self, lookup: ConfigLookup) -> None:
-        """Read the settings (stack config first, then the environment) for this command."""
-        from .config import resolve_config
+    def configure(self, lookup: ConfigLookup, source: ConfigSource | None = None) -> None:
+        """Read the settings (config by ``source``'s keys first, then the environment) for this command."""
+        from .config import STACK_CONFIG, resolve_config
 
         with self._lock:
-            self._config = resolve_config(lookup)
+            self._config = resolve_config(lookup, source=source or STACK_CONFIG)
         _show_warnings_in_pulumi_output()
 
     @property
@@ -108,11 +108,11 @@ class ProviderSession:
             return
         used = self._config.value(API_BASE_URL)
         current = os.environ.get(API_BASE_URL.env_var, "")
-        from_state = used.origin.startswith("stack config")
-        if from_state and current and current.rstrip("/") != used.text.rstrip("/"):
+        if used.from_config and current and current.rstrip("/") != used.text.rstrip("/"):
+            key = self._config.source.key(API_BASE_URL)
             self.warn_once(
                 "base-url",
-                f"this command talks to {redact_url(used.text)} from {API_BASE_URL.config_key} as saved "
+                f"this command talks to {redact_url(used.text)} from {key} as saved "
                 f"in the stack's state by the last update, not to {API_BASE_URL.env_var}="
                 f"{redact_url(current)} (stack config wins over the environment). A plain `pulumi refresh` "
                 "uses the saved provider config (so does the refresh of `pulumi up --refresh`); run "
