@@ -9,7 +9,7 @@ create (bind, adopt, import, move), read, and delete with the update's guard.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .advice import Advice
@@ -133,12 +133,9 @@ class AssociationLifecycle:
         new_number = news.get(form)
         if self._is_unknown(new_number) or new_number != olds.get(form):
             replaces.append(form)
-        if not replaces:
-            trunk_after = (
-                new_trunk if isinstance(new_trunk, str) and not trunk_changed else olds.get(TRUNK_SID)
-            )
-            if isinstance(trunk_after, str) and isinstance(olds.get(PHONE_NUMBER_SID), str):
-                self.session.memory.hold(trunk_after, olds[PHONE_NUMBER_SID], name)
+        old_trunk, number_sid = olds.get(TRUNK_SID), olds.get(PHONE_NUMBER_SID)
+        if not replaces and not trunk_changed and isinstance(old_trunk, str) and isinstance(number_sid, str):
+            self.session.memory.hold(old_trunk, number_sid, name)  # a move's update claims it when it runs
         # No delete-before-replace: a new number is bound before the old one is unbound, and a trunk
         # change is carried out as a guarded move (bindings.TrunkBindings._move).
         return Change(
@@ -147,8 +144,12 @@ class AssociationLifecycle:
 
     # API calls
 
-    def create(self, inputs: Props, *, name: str, move_from: str | None = None) -> Held:
-        """Bind (or adopt, import, move) the declared number; ``move_from``: the trunk it leaves."""
+    def create(self, inputs: Props, *, name: str, move_from: str | None = None, own: bool = False) -> Held:
+        """Bind (or adopt, import, move) the declared number; ``move_from``: the trunk it leaves.
+
+        ``own``: the binding is this resource's already (an in-place move), so finding the number on
+        the target trunk means the move is done, not a binding to refuse.
+        """
         from .bindings import NumberRef
 
         trunk_sid = str(inputs[TRUNK_SID])
@@ -164,14 +165,8 @@ class AssociationLifecycle:
                 ownership = Ownership.IMPORTED
                 report(f"imported existing binding {import_id} ({binding.phone_number})")
             else:
-                bound = self._bind(
-                    trunk_sid,
-                    ref,
-                    name=name,
-                    move_from=move_from,
-                    adopt=inputs.get(ADOPT) is True,
-                    claim=claim,
-                )
+                adopt = own or inputs.get(ADOPT) is True
+                bound = self._bind(trunk_sid, ref, name=name, move_from=move_from, adopt=adopt, claim=claim)
                 binding, ownership = bound.binding, bound.how
         number_sid = binding.sid or ""
         memory.hold(trunk_sid, number_sid, name)
@@ -211,7 +206,9 @@ class AssociationLifecycle:
         binding, number = bound.binding, bound.number
         where = binding_id(trunk_sid, binding.sid or "")
         label = number_label(number)
-        if bound.how is Ownership.ADOPTED:
+        if bound.how is Ownership.ADOPTED and move_from is not None:
+            bound = replace(bound, how=Ownership.MOVED)  # already on the target trunk: the move is done
+        elif bound.how is Ownership.ADOPTED:
             why = "adopt=True" if adopt else f"{ADOPT_EXISTING_ENV}=true"
             report(f"adopted existing binding {where} ({binding.phone_number}) because of {why}")
         elif bound.how is Ownership.MOVED:
@@ -257,9 +254,26 @@ class AssociationLifecycle:
             raise ConfigurationError(f"{exc} ({REFRESH_USES_SAVED_CONFIG})") from None
         if binding is None:
             return None
+        return self._read_back(binding, state)
+
+    def read_number(self, number_sid: str, state: Props) -> ReadBack | None:
+        """The binding of a number wherever it is (the plugin's id is the number): on the trunk the state
+        names, else on the trunk Twilio says it is on now; None when it is on no trunk."""
+        self.session.warn_about_stored_config()
+        trunk_sid = state.get(TRUNK_SID)
+        service = self.session.service
+        binding = service.read(trunk_sid, number_sid) if isinstance(trunk_sid, str) else None
+        if binding is None:
+            number = service.client.fetch_incoming_phone_number(number_sid)
+            if number is None or not number.trunk_sid:
+                return None
+            binding = service.read(number.trunk_sid, number_sid)
+        return None if binding is None else self._read_back(binding, state)
+
+    def _read_back(self, binding: TrunkPhoneNumber, state: Props) -> ReadBack:
         form = declared_form(state)
         outputs = _outputs(binding, form)
-        referenced = TRUNK_SID not in state  # a read-only reference (``get``) brings no inputs of its own
+        referenced = self._trunk_change_replaces and TRUNK_SID not in state  # a dynamic ``get``
         ownership = Ownership.REFERENCED.value if referenced else state.get(OWNERSHIP)
         if ownership is not None:
             outputs[OWNERSHIP] = ownership
@@ -272,7 +286,7 @@ class AssociationLifecycle:
         """An in-place change: the declared form of the number, or (plugin) the trunk, by a guarded move."""
         old_trunk, new_trunk = str(olds[TRUNK_SID]), str(news[TRUNK_SID])
         if old_trunk != new_trunk:
-            return self.create({**news, IMPORT_ID: None}, name=name, move_from=old_trunk)
+            return self.create({**news, IMPORT_ID: None}, name=name, move_from=old_trunk, own=True)
         number_sid = str(olds[PHONE_NUMBER_SID])
         outputs = {k: v for k, v in olds.items() if k in (*OUTPUT_PROPERTIES, OWNERSHIP)}
         outputs[NUMBER_KEY] = declared_form(news)

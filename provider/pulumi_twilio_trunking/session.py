@@ -99,6 +99,14 @@ class ProviderSession:
             return ProviderError(str(exc))
         return exc
 
+    def one_line(self, exc: Exception) -> Exception | None:
+        """What a front door raises for ``exc``: its one-line error with the traceback cut at the
+        boundary, or None to let ``exc`` (a bug) propagate with its traceback."""
+        error = self.explain(exc)
+        if error is exc and not isinstance(exc, ProviderError):
+            return None
+        return error.with_traceback(None)
+
     def warn_about_stored_config(self) -> None:
         """On refresh the engine configures the provider from the config saved by the last update."""
         from .config import API_BASE_URL
@@ -137,10 +145,10 @@ def one_line_errors(session_of: Callable[[Any], ProviderSession]) -> Callable[[F
             try:
                 return method(self, *args)
             except Exception as exc:
-                error = session_of(self).explain(exc)
-                if error is not exc or isinstance(exc, ProviderError):
-                    raise error.with_traceback(None) from None
-                raise
+                error = session_of(self).one_line(exc)
+                if error is None:
+                    raise
+                raise error from None
 
         return wrapper  # type: ignore[return-value]
 
