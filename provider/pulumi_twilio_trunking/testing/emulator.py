@@ -34,12 +34,13 @@ class TwilioEmulator:
             "TWILIO_API_BASE_URL": self.base_url,
         }
 
-    def stack_config(self, **extra: str) -> dict[str, str]:
-        """Stack config (``twilio:*`` keys) that points the provider at this emulator."""
+    def stack_config(self, namespace: str = "twilio", **extra: str) -> dict[str, str]:
+        """Stack config that points the provider at this emulator: ``twilio:*`` keys for the dynamic
+        resources, or ``namespace="twilio-trunking"`` for the provider plugin's."""
         return {
-            "twilio:accountSid": self.account_sid,
-            "twilio:authToken": self.auth_token,
-            "twilio:apiBaseUrl": self.base_url,
+            f"{namespace}:accountSid": self.account_sid,
+            f"{namespace}:authToken": self.auth_token,
+            f"{namespace}:apiBaseUrl": self.base_url,
             **extra,
         }
 
