@@ -92,10 +92,10 @@ def test_a_killed_up_is_recovered_by_the_readme_recipe(
     # The README's recipe, as written.
     project.pulumi.run("cancel", "--yes")
     assert state_database.locks() == []
-    project.pulumi.run("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
+    project.pulumi.run("refresh", "--clear-pending-creates", "--yes")
     assert project.pulumi.pending_operations() == []
     orphans = _orphans(project, trunk)
-    up = project.pulumi.run("up", "--yes", "--skip-preview", env={ADOPT_EXISTING_ENV: "true"})
+    up = project.pulumi.run("up", "--yes", env={ADOPT_EXISTING_ENV: "true"})
     for sid in orphans:
         assert f"adopted existing binding {trunk}/{sid}" in up.stdout, up.stdout
     project.assert_converged(seeded, trunk, declared)
