@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 from pulumi import dynamic
 
+from .config_secrecy import warn_if_credentials_not_secret
 from .declarations import numbers_declared_on
 from .errors import InvalidBindingInputs
 from .exclusive import ExclusiveTrunkProvider
@@ -78,4 +79,5 @@ class ExclusiveTrunk(dynamic.Resource, module=RESOURCE_MODULE, name=EXCLUSIVE_RE
             STRAY_SIDS: None,
             UNBOUND_SIDS: None,
         }
+        warn_if_credentials_not_secret()
         super().__init__(ExclusiveTrunkProvider(), resource_name, props, opts)

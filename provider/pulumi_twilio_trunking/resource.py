@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from .config_secrecy import warn_if_credentials_not_secret
 from .declarations import Declaration, declare
 from .errors import InvalidBindingInputs
 from .properties import (
@@ -125,6 +126,7 @@ class TrunkPhoneNumberAssociation(Resource, module=RESOURCE_MODULE, name=RESOURC
             props[IMPORT_ID] = opts.import_
             opts = copy.copy(opts)
             opts.import_ = None
+        warn_if_credentials_not_secret()
         super().__init__(TrunkPhoneNumberAssociationProvider(), resource_name, props, opts)
         # For ExclusiveTrunk: only a protect given in this resource's own options is seen.
         declare(Declaration(trunk_sid, self.phone_number_sid, protected=bool(opts and opts.protect)))

@@ -184,3 +184,25 @@ def test_the_token_detector_finds_every_form() -> None:
         assert _holds_token(f"ciphertext:{base64.b64encode(prefix + TOKEN.encode()).decode()}"), prefix
     assert not _holds_token(TOKEN[:-1] + "X")
     assert _token_locations({"a": [{"b": TOKEN}]}) == {"['a'][0]['b']"}
+
+
+def test_a_token_in_plain_stack_config_is_warned_about_at_up(make_project: ProjectFactory) -> None:
+    project = make_project(BINDINGS_PROGRAM)
+    declared = numbers(2)
+    seeded = project.seed(declared)
+    project.configure(credentials=False)
+    project.pulumi.set_config_values(
+        {"twilio:accountSid": project.emulator.auth[0], "twilio:authToken": TOKEN}
+    )
+    project.declare(seeded.trunks[0], declared)
+    up = project.pulumi.run("up", "--yes", "--skip-preview")
+    text = " ".join((up.stdout + up.stderr).split())
+    warning = "twilio-trunking: stack config twilio:authToken is not a secret"
+    assert warning in text and "pulumi config set --secret twilio:authToken" in text, up.stdout
+    assert TOKEN not in up.stdout + up.stderr
+    # Once per run, not once per binding: the diagnostics (after the live display) hold it once.
+    assert text.split("Diagnostics:", 1)[1].count(warning) == 1
+    # Set as a secret, the warning goes away.
+    project.pulumi.set_config_values({"twilio:authToken": TOKEN}, secret={"twilio:authToken"})
+    again = project.pulumi.run("up", "--yes", "--skip-preview")
+    assert warning not in " ".join((again.stdout + again.stderr).split())
