@@ -90,3 +90,19 @@ RETAINED_SIDS: Final = "retained_phone_number_sids"  # protected associations th
 DECLARED_SIDS: Final = "declared_phone_number_sids"
 STRAY_SIDS: Final = "stray_phone_number_sids"  # recorded strays: the next update unbinds them
 UNBOUND_SIDS: Final = "unbound_phone_number_sids"  # what the last update unbound
+
+# The provider plugin (``pulumi-resource-twilio-trunking``): the same resources under its own package,
+# with camelCase property names.
+PLUGIN_PACKAGE: Final = "twilio-trunking"
+PLUGIN_ASSOCIATION_TYPE: Final = f"{PLUGIN_PACKAGE}:index:{RESOURCE_NAME}"
+PLUGIN_EXCLUSIVE_TYPE: Final = f"{PLUGIN_PACKAGE}:index:{EXCLUSIVE_RESOURCE_NAME}"
+ASSOCIATION_TYPES: Final = (RESOURCE_TYPE, PLUGIN_ASSOCIATION_TYPE)
+
+
+def camel(name: str) -> str:
+    """A property's name in the plugin's schema and SDKs (``phone_number_sid`` -> ``phoneNumberSid``);
+    internal keys (``__number_key``) keep theirs."""
+    if name.startswith("__"):
+        return name
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)

@@ -21,8 +21,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_twilio_trunking.errors import AlreadyBound, ConfigurationError
-from pulumi_twilio_trunking.properties import TRUNK_PHONE_NUMBER_PROPERTIES
-from pulumi_twilio_trunking.server.names import camel
+from pulumi_twilio_trunking.properties import TRUNK_PHONE_NUMBER_PROPERTIES, camel
 from pulumi_twilio_trunking.server.provider import TrunkingProvider
 from pulumi_twilio_trunking.server.schema import ASSOCIATION_TYPE, EXCLUSIVE_TYPE, package_schema
 from pulumi_twilio_trunking.server.values import plain_map, property_map

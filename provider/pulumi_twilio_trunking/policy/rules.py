@@ -31,7 +31,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..properties import PHONE_NUMBER, PHONE_NUMBER_SID, RESOURCE_TYPE, TRUNK_SID
+from ..properties import ASSOCIATION_TYPES, PHONE_NUMBER, PHONE_NUMBER_SID, RESOURCE_TYPE, TRUNK_SID, camel
 from ..validation import TRUNK_SID_PATTERN, is_e164, validate_binding_inputs
 from ._values import (
     RESOURCE_KIND,
@@ -234,7 +234,28 @@ def _sid_key(sid: str) -> str:
 
 
 def _is_binding(resource_type: str) -> bool:
-    return resource_type == RESOURCE_TYPE
+    """The dynamic resource's type, or the provider plugin's."""
+    return resource_type in ASSOCIATION_TYPES
+
+
+_INPUT_NAMES: Final = (TRUNK_SID, PHONE_NUMBER_SID, PHONE_NUMBER)
+
+
+def _binding_props(resource_type: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A binding's properties by the dynamic resource's names (the plugin's are camelCase)."""
+    values = read_props(props)
+    if resource_type == RESOURCE_TYPE:
+        return values
+    return {name: values.get(camel(name)) for name in _INPUT_NAMES if camel(name) in values}
+
+
+def _spelled(resource_type: str, text: str) -> str:
+    """``text`` with the binding's property names as the resource's users write them."""
+    if resource_type == RESOURCE_TYPE:
+        return text
+    for name in _INPUT_NAMES:
+        text = re.sub(rf"\b{name}\b", camel(name), text)
+    return text
 
 
 def _bindings(resources: Iterable[PolicyResource]) -> list[PolicyResource]:
@@ -263,10 +284,11 @@ def validate_binding_well_formed(args: ResourceValidationArgs, report_violation:
     """Inputs must satisfy :func:`pulumi_twilio_trunking.validation.validate_binding_inputs`."""
     if not _is_binding(args.resource_type):
         return
-    props = read_props(args.props)
+    props = _binding_props(args.resource_type, args.props)
     for problem in validate_binding_inputs(props, is_unknown):
         fix = _WELL_FORMED_FIXES.get(problem.property, "")
-        report_violation(f"{_label(args.name)} has an invalid input: {problem}. {fix}".rstrip(), None)
+        message = f"{_label(args.name)} has an invalid input: {problem}. {fix}".rstrip()
+        report_violation(_spelled(args.resource_type, message), None)
 
 
 def trunk_binding_well_formed_policy(
@@ -288,7 +310,7 @@ class _Binding:
 
     @classmethod
     def of(cls, resource: PolicyResource) -> _Binding:
-        props = read_props(resource.props)
+        props = _binding_props(resource.resource_type, resource.props)
         return cls(
             name=resource.name,
             urn=resource.urn,
@@ -383,7 +405,7 @@ def validate_trunk_allowed(args: ResourceValidationArgs, report_violation: Repor
     allowed = config_str_list(args.get_config(), ALLOWED_TRUNK_SIDS)
     if not allowed:
         return
-    trunk = known_str(read_props(args.props), TRUNK_SID)
+    trunk = known_str(_binding_props(args.resource_type, args.props), TRUNK_SID)
     if trunk is None:  # unknown during preview, or missing (the well-formed rule reports that)
         return
     if _sid_key(trunk) in {_sid_key(sid) for sid in allowed}:
@@ -478,7 +500,7 @@ def validate_country_allowed(args: ResourceValidationArgs, report_violation: Rep
     codes = _country_codes(args.get_config())
     if not codes:
         return
-    number = known_str(read_props(args.props), PHONE_NUMBER)
+    number = known_str(_binding_props(args.resource_type, args.props), PHONE_NUMBER)
     # Unknown, absent (bound by SID) or malformed (the well-formed rule reports it): skip.
     if number is None or not is_e164(number) or _country_allowed(number, codes):
         return
@@ -497,7 +519,7 @@ def validate_country_allowed_stack(args: StackValidationArgs, report_violation: 
     if not codes:
         return
     for resource in _bindings(args.resources):
-        number = known_str(read_props(resource.props), PHONE_NUMBER)
+        number = known_str(_binding_props(resource.resource_type, resource.props), PHONE_NUMBER)
         if number is None or not is_e164(number) or _country_allowed(number, codes):
             continue
         label = _label_with_urn(resource.name, resource.urn)

@@ -1,8 +1,7 @@
 """The plugin's property names: camelCase in its schema and in every SDK, the Python names in the core.
 
-One rule turns a core name into the schema's (``phone_number_sid`` -> ``phoneNumberSid``); internal
-keys (``__number_key``) keep their name. The reverse is a table of the names the plugin knows, so an
-unknown property is passed through unchanged rather than guessed.
+One rule (``properties.camel``) turns a core name into the schema's. The reverse is a table of the
+names the plugin knows, so an unknown property is passed through unchanged rather than guessed.
 """
 
 from __future__ import annotations
@@ -22,19 +21,13 @@ from ..properties import (
     STRAY_SIDS,
     TRUNK_SID,
     UNBOUND_SIDS,
+    camel,
 )
 
 ASSOCIATION_INPUTS: Final = (TRUNK_SID, PHONE_NUMBER_SID, PHONE_NUMBER, ADOPT)
 ASSOCIATION_OUTPUTS: Final = (*OUTPUT_PROPERTIES, OWNERSHIP, ADOPT)
 EXCLUSIVE_INPUTS: Final = (TRUNK_SID, *DECLARATION_INPUTS)
 EXCLUSIVE_OUTPUTS: Final = (*EXCLUSIVE_INPUTS, DECLARED_SIDS, STRAY_SIDS, RETAINED_SIDS, UNBOUND_SIDS)
-
-
-def camel(name: str) -> str:
-    if name.startswith("__"):
-        return name
-    first, *rest = name.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _table(names: Iterable[str]) -> dict[str, str]:

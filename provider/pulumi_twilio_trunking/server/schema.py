@@ -20,17 +20,21 @@ from ..properties import (
     OWNERSHIP,
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
+    PLUGIN_ASSOCIATION_TYPE,
+    PLUGIN_EXCLUSIVE_TYPE,
+    PLUGIN_PACKAGE,
     PROTECTED_SIDS,
     RETAINED_SIDS,
     STRAY_SIDS,
     TRUNK_SID,
     UNBOUND_SIDS,
+    camel,
 )
-from .names import ASSOCIATION_INPUTS, EXCLUSIVE_INPUTS, EXCLUSIVE_OUTPUTS, camel
+from .names import ASSOCIATION_INPUTS, EXCLUSIVE_INPUTS, EXCLUSIVE_OUTPUTS
 
-PACKAGE: Final = "twilio-trunking"
-ASSOCIATION_TYPE: Final = f"{PACKAGE}:index:TrunkPhoneNumberAssociation"
-EXCLUSIVE_TYPE: Final = f"{PACKAGE}:index:ExclusiveTrunk"
+PACKAGE: Final = PLUGIN_PACKAGE
+ASSOCIATION_TYPE: Final = PLUGIN_ASSOCIATION_TYPE
+EXCLUSIVE_TYPE: Final = PLUGIN_EXCLUSIVE_TYPE
 PYTHON_PACKAGE: Final = "pulumi_twilio_trunking.plugin"
 
 _STRING: Final = {"type": "string"}
