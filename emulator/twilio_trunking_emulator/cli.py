@@ -5,14 +5,14 @@ flushed as soon as the port is listening; everything else goes to stderr.  SIGTE
 SIGINT stop it cleanly (exit code 0).  The flags are generated from :class:`.EmulatorOptions`.
 
 Secrets may come from the environment instead of the command line:
-``TWILIO_EMULATOR_AUTH_TOKEN`` and ``TWILIO_EMULATOR_API_SECRET``.
+``TWILIO_EMULATOR_AUTH_TOKEN`` and ``TWILIO_EMULATOR_API_SECRET``; the control-plane token only
+from there (``TWILIO_EMULATOR_CONTROL_TOKEN``, required with a non-loopback ``--host``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import ipaddress
 import logging
 import os
 import signal
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for f in option_fields():
         meta = f.metadata
+        if meta["flag"] is None:  # given through the environment only
+            continue
         kwargs: dict[str, Any] = {"dest": f.name, "help": meta["help"]}
         if isinstance(f.default, bool):
             kwargs["action"] = "store_true"
@@ -66,23 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def parse_options(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> EmulatorOptions:
     values = vars(parser.parse_args(argv))
     for f in option_fields():
-        if f.metadata["env"] and not values[f.name]:
+        if f.metadata["env"] and not values.get(f.name):
             values[f.name] = os.environ.get(f.metadata["env"]) or f.default
     options = EmulatorOptions(**values)
-    if not _is_loopback(options.host) and not options.allow_remote:
-        parser.error(f"--host {options.host} is not a loopback address; add --allow-remote")
+    problem = options.network_problem()
+    if problem:
+        parser.error(problem)
+    if options.request_timeout <= 0:
+        parser.error("--request-timeout must be > 0")
     if not 0 <= options.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     if not ACCOUNT_SID_RE.match(options.account_sid):
@@ -135,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.store.close()
         return 1
 
-    server = make_uvicorn_server(ctx, log_level=options.log_level)
+    server = make_uvicorn_server(ctx, options)
 
     # Handlers go in before the URL is printed, so a caller that signals as soon as it has
     # read the URL still gets a clean shutdown.  uvicorn installs its own handlers while

@@ -20,6 +20,15 @@ DEFAULT_AUTH_TOKEN: Final = "emulator-auth-token"  # noqa: S105 - a documented t
 AUTH_TOKEN_ENV: Final = "TWILIO_EMULATOR_AUTH_TOKEN"  # noqa: S105 - a variable name
 """Environment variable the CLI reads the auth token from (keeps it off the command line)."""
 API_SECRET_ENV: Final = "TWILIO_EMULATOR_API_SECRET"  # noqa: S105 - a variable name
+CONTROL_TOKEN_ENV: Final = "TWILIO_EMULATOR_CONTROL_TOKEN"  # noqa: S105 - a variable name
+"""The control-plane token: read from the environment only, required when listening beyond loopback."""
+
+# Request bodies past these sizes are refused with 413 before they are read. Twilio's routes take a
+# form of a few fields; a seed document for the control plane holds thousands of numbers.
+MAX_TWILIO_BODY_BYTES: Final = 64 * 1024
+MAX_CONTROL_BODY_BYTES: Final = 16 * 1024 * 1024
+DEFAULT_REQUEST_TIMEOUT: Final = 15.0
+"""Seconds a connection may take to send a whole request (from connecting, or from its first byte)."""
 
 API_VERSION_2010: Final = "2010-04-01"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, cast
 
 import httpx
 
+from .constants import CONTROL_TOKEN_ENV
 from .jsontypes import RequestLogEntryJson as RequestLogEntryJson
 from .jsontypes import RequestLogJson as RequestLogJson
 from .lifecycle import ContextManaged
@@ -45,10 +47,25 @@ class EmulatorControlError(RuntimeError):
 class EmulatorControl(ContextManaged):
     """Drives a running emulator: seed data, inject faults, read the request log."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        client: httpx.Client | None = None,
+        token: str | None = None,
+    ) -> None:
+        """``token``: the emulator's control token (default: ``$TWILIO_EMULATOR_CONTROL_TOKEN``, if set)."""
         self.base_url = base_url.rstrip("/")
         self._owns_client = client is None
         self._client = client or httpx.Client(timeout=timeout)
+        token = token if token is not None else os.environ.get(CONTROL_TOKEN_ENV)
+        self._headers = {"Accept": "application/json"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+
+    def __repr__(self) -> str:
+        return f"EmulatorControl({self.base_url!r})"
 
     # -------------------------------------------------------------- lifecycle
     def close(self) -> None:
@@ -61,7 +78,7 @@ class EmulatorControl(ContextManaged):
     # -------------------------------------------------------------- plumbing
     def _call(self, method: str, path: str, json_body: object = None) -> Any:
         url = f"{self.base_url}/_emulator/{path}"
-        response = self._client.request(method, url, json=json_body, headers={"Accept": "application/json"})
+        response = self._client.request(method, url, json=json_body, headers=self._headers)
         if response.status_code >= 400:
             try:
                 body = response.json()

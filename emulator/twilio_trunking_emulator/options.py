@@ -4,6 +4,7 @@ all derive their parameters from :class:`EmulatorOptions` (no heavy imports here
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,20 +14,33 @@ from .constants import (
     API_SECRET_ENV,
     AUTH_TOKEN_ENV,
     BOUND_NUMBER_POLICIES,
+    CONTROL_TOKEN_ENV,
     DEFAULT_ACCOUNT_SID,
     DEFAULT_AUTH_TOKEN,
     DEFAULT_BOUND_NUMBER_POLICY,
     DEFAULT_HOST,
     DEFAULT_PORT,
+    DEFAULT_REQUEST_TIMEOUT,
     BoundNumberPolicy,
 )
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
-def _cli(flag: str, help: str, *, env: str | None = None, **extra: Any) -> dict[str, Any]:
-    """Field metadata: the CLI flag, its help and, for secrets, the environment variable."""
+def _cli(flag: str | None, help: str, *, env: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Field metadata: the CLI flag (None: environment only), its help and, for secrets, the
+    environment variable."""
     return {"flag": flag, "help": help, "env": env, **extra}
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1: an address only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -39,7 +53,10 @@ class EmulatorOptions:
     )
     allow_remote: bool = field(
         default=False,
-        metadata=_cli("--allow-remote", "allow a non-loopback --host (the emulator has no real security)"),
+        metadata=_cli(
+            "--allow-remote",
+            f"allow a non-loopback --host; needs ${CONTROL_TOKEN_ENV} (the control plane's token)",
+        ),
     )
     account_sid: str = field(
         default=DEFAULT_ACCOUNT_SID, metadata=_cli("--account-sid", "account SID (default %(default)s)")
@@ -82,9 +99,35 @@ class EmulatorOptions:
     latency_ms: float = field(
         default=0.0, metadata=_cli("--latency-ms", "delay added to every Twilio request")
     )
+    control_token: str | None = field(
+        default=None,
+        repr=False,
+        # No flag: a command line is visible to every user of the machine.
+        metadata=_cli(None, "the token every /_emulator/ request must carry (Bearer)", env=CONTROL_TOKEN_ENV),
+    )
+    request_timeout: float = field(
+        default=DEFAULT_REQUEST_TIMEOUT,
+        metadata=_cli(
+            "--request-timeout",
+            "seconds a connection may take to send a whole request, idle or slow (default %(default)s)",
+        ),
+    )
     log_level: str = field(
         default="warning", metadata=_cli("--log-level", "server log level", choices=LOG_LEVELS)
     )
+
+    def network_problem(self) -> str | None:
+        """Why these options must not serve (listening beyond loopback unguarded), or None."""
+        if is_loopback_host(self.host):
+            return None
+        if not self.allow_remote:
+            return f"--host {self.host} is not a loopback address; add --allow-remote"
+        if not self.control_token:
+            return (
+                f"--host {self.host} is reachable from the network: set {CONTROL_TOKEN_ENV} to a random "
+                "token, which every /_emulator/ request must then carry (Authorization: Bearer TOKEN)"
+            )
+        return None
 
     def to_args(self) -> list[str]:
         """CLI arguments for every non-default, non-secret field (secrets go in :meth:`to_env`)."""

@@ -39,10 +39,17 @@ def default_command() -> list[str]:
 class EmulatorProcess(ContextManaged):
     """A ``twilio-trunking-emulator`` child process."""
 
-    def __init__(self, process: subprocess.Popen[str], base_url: str, auth: tuple[str, str]):
+    def __init__(
+        self,
+        process: subprocess.Popen[str],
+        base_url: str,
+        auth: tuple[str, str],
+        control_token: str | None = None,
+    ):
         self.process = process
         self.base_url = base_url
         self.auth = auth
+        self._control_token = control_token
         self._control: EmulatorControl | None = None
 
     @classmethod
@@ -58,7 +65,7 @@ class EmulatorProcess(ContextManaged):
         """Start the CLI for ``options`` and wait for its base URL (first stdout line).
 
         Secrets go through the environment (``TWILIO_EMULATOR_AUTH_TOKEN``,
-        ``TWILIO_EMULATOR_API_SECRET``), never the command line.
+        ``TWILIO_EMULATOR_API_SECRET``, ``TWILIO_EMULATOR_CONTROL_TOKEN``), never the command line.
         """
         args = [*(command or default_command()), *options.to_args(), *extra_args]
         child_env = {**(os.environ if env is None else env), **options.to_env()}
@@ -79,12 +86,12 @@ class EmulatorProcess(ContextManaged):
             raise RuntimeError(
                 f"the emulator process did not print its base URL (exit code {process.returncode})"
             )
-        return cls(process, first, (options.account_sid, options.auth_token))
+        return cls(process, first, (options.account_sid, options.auth_token), options.control_token)
 
     @property
     def control(self) -> EmulatorControl:
         if self._control is None:
-            self._control = EmulatorControl(self.base_url)
+            self._control = EmulatorControl(self.base_url, token=self._control_token)
         return self._control
 
     def stop(self, timeout: float = 10.0) -> int:

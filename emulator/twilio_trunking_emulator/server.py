@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Self
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from .app import create_app
 from .backend.seed import load_seed_file, parse_seed
@@ -26,6 +27,7 @@ from .backend.store import Store
 from .control import EmulatorControl
 from .core.auth import Credentials
 from .core.context import EmulatorContext, Settings
+from .core.guards import BodyLimit, ControlPlaneGuard
 from .lifecycle import ContextManaged
 from .options import EmulatorOptions
 
@@ -80,15 +82,28 @@ def base_url_for(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
-def make_uvicorn_server(ctx: EmulatorContext, *, log_level: str = "warning") -> uvicorn.Server:
+def guarded_app(ctx: EmulatorContext, options: EmulatorOptions) -> ASGIApp:
+    """The emulator app behind the body limit and, when a control token is set, the token check."""
+    app = create_app(ctx)
+    if options.control_token:
+        app = ControlPlaneGuard(app, options.control_token)
+    return BodyLimit(app)
+
+
+def make_uvicorn_server(ctx: EmulatorContext, options: EmulatorOptions) -> uvicorn.Server:
+    problem = options.network_problem()
+    if problem:
+        raise ValueError(problem)
     config = uvicorn.Config(
-        create_app(ctx),
-        log_level=log_level,
+        guarded_app(ctx, options),
+        log_level=options.log_level,
         access_log=False,
         lifespan="off",
         ws="none",
         loop="asyncio",
-        http=ctx.connections.protocol_class(),
+        http=ctx.connections.protocol_class(options.request_timeout),
+        # An idle keep-alive connection is closed 5 s after its last response; one that is slow to
+        # send a request, after request_timeout (see ConnectionRegistry.protocol_class).
         timeout_keep_alive=5,
         timeout_graceful_shutdown=2,
     )
@@ -126,7 +141,7 @@ class EmulatorServer(ContextManaged):
     @property
     def control(self) -> EmulatorControl:
         if self._control is None:
-            self._control = EmulatorControl(self.base_url)
+            self._control = EmulatorControl(self.base_url, token=self.options.control_token)
         return self._control
 
     @property
@@ -142,9 +157,12 @@ class EmulatorServer(ContextManaged):
     def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("the emulator is already running")
+        problem = self.options.network_problem()
+        if problem:
+            raise ValueError(problem)
         ctx = build_context(self.options)
         sock = bind_socket(self.options.host, self.options.port)
-        server = make_uvicorn_server(ctx, log_level=self.options.log_level)
+        server = make_uvicorn_server(ctx, self.options)
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="twilio-emulator", daemon=True
         )

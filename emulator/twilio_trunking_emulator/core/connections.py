@@ -15,6 +15,7 @@ import asyncio
 import threading
 from typing import Any
 
+import h11
 from starlette.types import Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -48,20 +49,51 @@ class ConnectionRegistry:
             transport.close()
         return True
 
-    def protocol_class(self) -> type[asyncio.Protocol]:
-        """An uvicorn HTTP protocol class (pass as ``uvicorn.Config(http=...)``)."""
+    def protocol_class(self, request_timeout: float) -> type[asyncio.Protocol]:
+        """An uvicorn HTTP protocol class (pass as ``uvicorn.Config(http=...)``).
+
+        It also closes a connection that has not sent a whole request ``request_timeout`` seconds
+        after connecting or after its request's first byte: uvicorn's own keep-alive timeout only
+        starts once a response is sent, so an idle or slow client would hold the connection for ever.
+        """
         registry = self
 
         class TrackingH11Protocol(H11Protocol):
+            _deadline: asyncio.TimerHandle | None = None
+
             def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
                 super().connection_made(transport)
                 if self.client:
                     registry.register(_address(self.client), transport)
+                self._arm()
+
+            def data_received(self, data: bytes) -> None:
+                super().data_received(data)
+                if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+                    if self._deadline is None:  # the first bytes of a request
+                        self._arm()
+                else:  # the whole request is in (or the connection is done)
+                    self._disarm()
 
             def connection_lost(self, exc: Exception | None) -> None:
+                self._disarm()
                 if self.client:
                     registry.unregister(_address(self.client), self.transport)
                 super().connection_lost(exc)
+
+            def _arm(self) -> None:
+                self._disarm()
+                self._deadline = self.loop.call_later(request_timeout, self._too_slow)
+
+            def _disarm(self) -> None:
+                if self._deadline is not None:
+                    self._deadline.cancel()
+                    self._deadline = None
+
+            def _too_slow(self) -> None:
+                self._deadline = None
+                if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+                    self.transport.close()
 
         return TrackingH11Protocol
 
