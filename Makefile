@@ -26,6 +26,10 @@ venv: $(STAMP) ## Create .venv with the package and its dev tools, at the versio
 pulumi: venv ## Put a Pulumi CLI with its Python and YAML hosts in .venv/bin (reuses one on PATH, else builds them from Go modules, cached)
 	@bash tools/pulumi-cli/ensure-pulumi.sh $(BIN) >/dev/null
 
+.PHONY: sdk
+sdk: pulumi ## Regenerate the plugin's SDKs (Python subpackage, sdk/nodejs, sdk/go) from its schema, sdk/schema.json
+	@bash tools/pulumi-cli/gen-sdks.sh --refresh-schema
+
 .PHONY: actionlint
 actionlint: ## Build actionlint from Go modules (cached) for the tests of examples/ci
 	@bash .ci/ensure-actionlint.sh >/dev/null || { [ "$$CI" != true ] && echo "actionlint unavailable: its tests will skip"; }

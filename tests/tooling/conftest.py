@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,3 +58,25 @@ def go_bin() -> str:
     if go is None:
         missing_tool("Go is needed to build and test the project's Go tools (tools/pulumi-cli)")
     return go
+
+
+PLUGIN = "pulumi-resource-twilio-trunking"
+
+
+def plugin_declared() -> bool:
+    """Whether the package declares the provider plugin's console script (then the venv must have it)."""
+    scripts: dict[str, str] = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"].get(
+        "scripts", {}
+    )
+    return PLUGIN in scripts
+
+
+@pytest.fixture
+def plugin_bin() -> Path:
+    """The provider plugin in the virtualenv; the test is skipped while the package declares none."""
+    if not plugin_declared():
+        pytest.skip(f"the package declares no {PLUGIN} console script yet")
+    path = VENV_BIN / PLUGIN
+    if not os.access(path, os.X_OK):
+        missing_tool(f"{path} is missing: run `make venv`")
+    return path

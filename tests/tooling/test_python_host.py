@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi
+from pulumi_twilio_trunking.testing import TwilioEmulator
+from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, write_python_project
 from tests.tooling.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 
-DRAFT_SCHEMA = Path(__file__).parent / "fixtures" / "draft-schema.json"
+SCHEMA = ROOT / "sdk" / "schema.json"
 
 YAML_PROGRAM = textwrap.dedent(
     """\
@@ -43,10 +44,10 @@ YAML_PROGRAM = textwrap.dedent(
 def test_gen_sdk_writes_a_python_sdk_of_the_schema(
     local_pulumi: Callable[[Path], LocalPulumi], tmp_path: Path
 ) -> None:
-    schema = json.loads(DRAFT_SCHEMA.read_text())
+    schema = json.loads(SCHEMA.read_text())
     package = schema["language"]["python"]["packageName"]
     cli = local_pulumi(tmp_path / "cwd")
-    cli.run("package", "gen-sdk", str(DRAFT_SCHEMA), "--language", "python", "--out", str(tmp_path / "sdk"))
+    cli.run("package", "gen-sdk", str(SCHEMA), "--language", "python", "--out", str(tmp_path / "sdk"))
 
     root = tmp_path / "sdk" / "python" / package
     for path in root.rglob("*.py"):
@@ -90,6 +91,42 @@ def test_convert_writes_a_python_program_that_runs(
     cli.set_config("greeting", "hi")
     cli.run("up", "--yes")
     assert cli.outputs() == {"message": "hi, world", "stack": "dev"}
+
+
+def test_pulumi_import_prints_python_code_that_declares_the_imported_binding(
+    local_pulumi: Callable[[Path], LocalPulumi],
+    plugin_bin: Path,
+    twilio_emulator: TwilioEmulator,
+    tmp_path: Path,
+) -> None:
+    seeded = twilio_emulator.seed(
+        {"trunks": [{"friendly_name": "main"}], "phone_numbers": [{"phone_number": "+14155550100"}]}
+    )
+    trunk, number = seeded["trunks"][0]["sid"], seeded["phone_numbers"][0]["sid"]
+    twilio_emulator.seed({"phone_numbers": [{"phone_number": "+14155550100", "trunk_sid": trunk}]})
+    project = tmp_path / "program"
+    write_python_project(project, "imports", "import pulumi\n", Path(sys.prefix))
+    with (project / "Pulumi.yaml").open("a") as manifest:
+        manifest.write(
+            f"plugins:\n  providers:\n    - name: twilio-trunking\n      path: {plugin_bin.parent}\n"
+        )
+    cli = local_pulumi(project)
+    cli.select_stack("dev")
+    cli.set_config_values(
+        twilio_emulator.stack_config("twilio-trunking"), secret={"twilio-trunking:authToken"}
+    )
+
+    imported = cli.run("import", "twilio-trunking:index:TrunkPhoneNumberAssociation", "line", number, "--yes")
+
+    code = imported.stdout[imported.stdout.index("import pulumi") :]
+    assert "import pulumi_twilio_trunking.plugin as twilio_trunking" in code, code
+    assert 'line = twilio_trunking.TrunkPhoneNumberAssociation("line",' in code, code
+    assert f'trunk_sid="{trunk}"' in code, code
+    assert "opts = pulumi.ResourceOptions(protect=True)" in code, code
+    # The code is valid Python that declares what the state now holds.
+    compile(code, "imported.py", "exec")
+    (resource,) = cli.resources("twilio-trunking:index:TrunkPhoneNumberAssociation")
+    assert resource["id"] == number
 
 
 PROBE_PLUGIN = textwrap.dedent(
