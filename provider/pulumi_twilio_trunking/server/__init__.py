@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import sys
 
 
 def main() -> None:
-    from pulumi.provider.experimental.server import main as serve
-
     from ..reporting import report_to
     from .engine_log import EngineLog
     from .provider import TrunkingProvider
+    from .servicer import serve
 
     # The engine's address is the one positional argument (flags such as --logtostderr may come too).
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("engine", nargs="?")
+    parser.add_argument("engine")
     known, _ = parser.parse_known_args()
-    if known.engine:
-        report_to(EngineLog(known.engine))
-    serve(sys.argv[1:], importlib.metadata.version("pulumi-twilio-trunking"), TrunkingProvider())
+    report_to(EngineLog(known.engine))
+    serve(known.engine, importlib.metadata.version("pulumi-twilio-trunking"), TrunkingProvider())

@@ -44,6 +44,7 @@ from ..session import ProviderSession
 from ..validation import InputProblem, is_phone_number_sid
 from .names import to_core, to_schema
 from .schema import ASSOCIATION_TYPE, EXCLUSIVE_TYPE, schema_json
+from .servicer import abort_with
 from .values import is_unknown, plain_map, property_map
 
 T = TypeVar("T")
@@ -76,17 +77,14 @@ class TrunkingProvider(Provider):
 
     async def _run(self, call: Callable[[], T]) -> T:
         """``call`` on a worker thread, behind the session's one-line error boundary."""
-
-        def bounded() -> T:
-            try:
-                return call()
-            except Exception as exc:
-                error = self.session.one_line(exc)
-                if error is None:
-                    raise
-                raise error from None
-
-        return await asyncio.get_running_loop().run_in_executor(self._pool, bounded)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, call)
+        except Exception as exc:
+            error = self.session.one_line(exc)
+            if error is None:
+                raise
+            await abort_with(str(error))
+            raise error from None
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         return GetSchemaResponse(schema_json())
