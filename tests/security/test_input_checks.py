@@ -17,7 +17,8 @@ import pytest
 
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.errors import ConfigurationError
-from pulumi_twilio_trunking.properties import parse_binding_id
+from pulumi_twilio_trunking.properties import PHONE_NUMBER, PHONE_NUMBER_SID, TRUNK_SID, parse_binding_id
+from pulumi_twilio_trunking.validation import validate_binding_inputs
 from tests.discovery.terraform_fixtures import (
     PN_1,
     PN_2,
@@ -213,3 +214,24 @@ def test_an_account_answer_with_a_malformed_number_is_refused(tmp_path: Path, fi
     (line,) = result.stderr.strip().splitlines()
     assert field in line and repr(value) in line
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (PHONE_NUMBER, "+14155550100\n"),
+        (PHONE_NUMBER, "-14155550100"),
+        (PHONE_NUMBER, "+1415\x005550100"),
+        (PHONE_NUMBER_SID, PN_1 + "\n"),
+        (TRUNK_SID, TRUNK_A + "\n"),
+        (TRUNK_SID, "-" + TRUNK_A[1:]),
+    ],
+)
+def test_binding_inputs_with_a_trailing_newline_dash_or_control_character_name_their_property(
+    name: str, value: str
+) -> None:
+    number = {PHONE_NUMBER_SID: PN_1} if name == PHONE_NUMBER_SID else {PHONE_NUMBER: "+14155550100"}
+    inputs = {TRUNK_SID: TRUNK_A, **number, name: value}
+    (problem,) = validate_binding_inputs(inputs)
+    assert problem.property == name
+    assert repr(value) in problem.reason
