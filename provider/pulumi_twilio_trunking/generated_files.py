@@ -16,6 +16,7 @@ is refused. A rewritten file keeps the mode it had; a new one gets 0644 (0755 fo
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -64,13 +65,23 @@ def digest(text: str) -> str:
 
 @contextlib.contextmanager
 def open_directory(path: Path, *, create: bool) -> Iterator[int]:
-    """A file descriptor of the directory ``path`` (created with its parents when ``create``)."""
+    """A file descriptor of the directory ``path`` (created with its parents when ``create``).
+
+    ``path`` itself must not be a symbolic link (one planted where the directory is expected would
+    send the files elsewhere); give the directory it points to instead.
+    """
+    if path.is_symlink():
+        raise GeneratedFilesError(f"{path} is a symbolic link; give the directory it points to")
     if create:
         path.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except NotADirectoryError:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except (NotADirectoryError, FileExistsError):
         raise GeneratedFilesError(f"{path} exists and is not a directory") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise GeneratedFilesError(f"{path} is a symbolic link; give the directory it points to") from None
+        raise
     try:
         yield fd
     finally:

@@ -193,3 +193,19 @@ def test_files_planted_in_the_pack_cache_are_never_trusted(
     code, printed, error = policy_pack(capsys)
     assert code == 2 and printed == ""
     assert "pulumi_twilio_trunking.py" in error
+
+
+@pytest.mark.parametrize("command", ["discover", "policy-pack"])
+def test_an_output_folder_that_is_a_symbolic_link_is_refused(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.symlink_to(elsewhere)
+    if command == "discover":
+        assert discover(tmp_path, out) == 2
+    else:
+        assert main(["policy-pack", "--out", str(out)]) == 2
+    assert f"{out} is a symbolic link" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []

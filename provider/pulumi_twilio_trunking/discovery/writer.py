@@ -170,9 +170,7 @@ def write_project(out: Path, project: GeneratedFiles, *, force: bool = False) ->
     there are rewritten (or removed, when the new project no longer has them, such as the handover
     script of a project once written from Terraform state); every other file is left alone.
     """
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise DiscoveryOutputError(f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not force:
+    if out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not force:
         raise DiscoveryOutputError(
             f"{out} is not empty; use --force to rewrite the files this command wrote there "
             "(other files are never touched), or choose another --out"
