@@ -105,9 +105,11 @@ def twilio_emulator_options() -> EmulatorOptions:
 
 
 @pytest.fixture
-def http(emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[httpx.Client]:
+def http(twilio_emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[httpx.Client]:
     """A plain httpx client on the emulator with the account's Basic credentials."""
-    with httpx.Client(base_url=emulator.base_url, auth=(emulator.account_sid, AUTH_TOKEN), timeout=10) as c:
+    with httpx.Client(
+        base_url=twilio_emulator.base_url, auth=(twilio_emulator.account_sid, AUTH_TOKEN), timeout=10
+    ) as c:
         yield c
 
 
@@ -128,33 +130,33 @@ def recorder() -> Iterator[RecordingTransport]:
 
 @pytest.fixture
 def client(
-    emulator: TwilioEmulator, control: EmulatorControl, recorder: RecordingTransport
+    twilio_emulator: TwilioEmulator, control: EmulatorControl, recorder: RecordingTransport
 ) -> Iterator[TwilioClient]:
     """The project's client, every request recorded."""
-    twilio = TwilioClient(client_settings(emulator), transport=recorder)
+    twilio = TwilioClient(client_settings(twilio_emulator), transport=recorder)
     yield twilio
     twilio.close()
 
 
 @pytest.fixture
 def provider(
-    emulator: TwilioEmulator,
+    twilio_emulator: TwilioEmulator,
     control: EmulatorControl,
     recorder: RecordingTransport,
 ) -> Iterator[TrunkPhoneNumberAssociationProvider]:
     """A provider whose client records every request (injected, as a test should)."""
-    config = resolve_config(stack_config(emulator).get, {})
+    config = resolve_config(stack_config(twilio_emulator).get, {})
     twilio = TwilioClient(config.client_settings(), transport=recorder)
     yield TrunkPhoneNumberAssociationProvider(TrunkBindings(twilio, config.snapshot_ttl))
     twilio.close()
 
 
 @pytest.fixture
-def sdk_http(emulator: TwilioEmulator) -> EmulatorHttpClient:
-    return EmulatorHttpClient(emulator.base_url)
+def sdk_http(twilio_emulator: TwilioEmulator) -> EmulatorHttpClient:
+    return EmulatorHttpClient(twilio_emulator.base_url)
 
 
 @pytest.fixture
-def sdk(emulator: TwilioEmulator, control: EmulatorControl, sdk_http: EmulatorHttpClient) -> SdkClient:
+def sdk(twilio_emulator: TwilioEmulator, control: EmulatorControl, sdk_http: EmulatorHttpClient) -> SdkClient:
     """Twilio's official Python SDK, talking to the emulator."""
-    return SdkClient(emulator.account_sid, AUTH_TOKEN, http_client=sdk_http)
+    return SdkClient(twilio_emulator.account_sid, AUTH_TOKEN, http_client=sdk_http)

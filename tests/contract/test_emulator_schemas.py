@@ -8,11 +8,12 @@ from typing import Any
 import httpx
 import pytest
 
-from twilio_trunking_emulator import EmulatorServer
+from pulumi_twilio_trunking.testing import TwilioEmulator
+from tests.emulator_factories import Factory, make_number, make_trunk
 
 from .openapi import check_schema as contract_check_schema
 
-Factory = Callable[..., dict[str, Any]]
+__all__ = ["make_number", "make_trunk"]  # fixtures (they use this module's http and numbers_path)
 SchemaCheck = Callable[[str, str, Any], None]
 V1_NUMBERS = "/v1/Trunks/{TrunkSid}/PhoneNumbers"
 V1_NUMBER = "/v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}"
@@ -21,14 +22,8 @@ NUMBER = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json"
 
 
 @pytest.fixture
-def client(http: httpx.Client) -> httpx.Client:
-    """Overrides the conftest's provider client: these tests speak plain HTTP."""
-    return http
-
-
-@pytest.fixture
-def numbers_path(emulator: EmulatorServer) -> str:
-    return f"/2010-04-01/Accounts/{emulator.account_sid}/IncomingPhoneNumbers"
+def numbers_path(twilio_emulator: TwilioEmulator) -> str:
+    return f"/2010-04-01/Accounts/{twilio_emulator.account_sid}/IncomingPhoneNumbers"
 
 
 @pytest.fixture
@@ -37,43 +32,43 @@ def check_schema() -> SchemaCheck:
 
 
 def test_trunking_v1_shapes(
-    client: httpx.Client, make_trunk: Factory, make_number: Factory, check_schema: SchemaCheck
+    http: httpx.Client, make_trunk: Factory, make_number: Factory, check_schema: SchemaCheck
 ) -> None:
-    created_trunk = client.post("/v1/Trunks", data={"FriendlyName": "t"})
+    created_trunk = http.post("/v1/Trunks", data={"FriendlyName": "t"})
     check_schema("trunking_v1", "/v1/Trunks post 201", created_trunk.json())
     tk = created_trunk.json()["sid"]
-    check_schema("trunking_v1", "/v1/Trunks/{Sid} get 200", client.get(f"/v1/Trunks/{tk}").json())
-    check_schema("trunking_v1", "/v1/Trunks get 200", client.get("/v1/Trunks?PageSize=1").json())
+    check_schema("trunking_v1", "/v1/Trunks/{Sid} get 200", http.get(f"/v1/Trunks/{tk}").json())
+    check_schema("trunking_v1", "/v1/Trunks get 200", http.get("/v1/Trunks?PageSize=1").json())
 
     pns = [
         make_number("+14155550100", VoiceUrl="https://example.com/v")["sid"],
         make_number("+14155550101")["sid"],
     ]
     for pn in pns:
-        created = client.post(f"/v1/Trunks/{tk}/PhoneNumbers", data={"PhoneNumberSid": pn})
+        created = http.post(f"/v1/Trunks/{tk}/PhoneNumbers", data={"PhoneNumberSid": pn})
         check_schema("trunking_v1", f"{V1_NUMBERS} post 201", created.json())
-    fetched = client.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pns[0]}").json()
+    fetched = http.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pns[0]}").json()
     check_schema("trunking_v1", f"{V1_NUMBER} get 200", fetched)
     check_schema("trunking_v1", "trunking.v1.trunk.phone_number", fetched)
-    first = client.get(f"/v1/Trunks/{tk}/PhoneNumbers?PageSize=1").json()
+    first = http.get(f"/v1/Trunks/{tk}/PhoneNumbers?PageSize=1").json()
     check_schema("trunking_v1", f"{V1_NUMBERS} get 200", first)
-    second = client.get(first["meta"]["next_page_url"]).json()
+    second = http.get(first["meta"]["next_page_url"]).json()
     check_schema("trunking_v1", f"{V1_NUMBERS} get 200", second)
 
 
 def test_api2010_shapes(
-    client: httpx.Client, numbers_path: str, make_trunk: Factory, check_schema: SchemaCheck
+    http: httpx.Client, numbers_path: str, make_trunk: Factory, check_schema: SchemaCheck
 ) -> None:
     tk = make_trunk()["sid"]
-    created = client.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550100"})
+    created = http.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550100"})
     check_schema("api_v2010", f"{NUMBERS} post 201", created.json())
     pn = created.json()["sid"]
-    client.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550101", "TrunkSid": tk})
-    check_schema("api_v2010", f"{NUMBER} get 200", client.get(f"{numbers_path}/{pn}.json").json())
-    updated = client.post(f"{numbers_path}/{pn}.json", data={"TrunkSid": tk})
+    http.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550101", "TrunkSid": tk})
+    check_schema("api_v2010", f"{NUMBER} get 200", http.get(f"{numbers_path}/{pn}.json").json())
+    updated = http.post(f"{numbers_path}/{pn}.json", data={"TrunkSid": tk})
     check_schema("api_v2010", f"{NUMBER} post 200", updated.json())
-    page = client.get(f"{numbers_path}.json?PageSize=1").json()
+    page = http.get(f"{numbers_path}.json?PageSize=1").json()
     check_schema("api_v2010", f"{NUMBERS} get 200", page)
-    check_schema("api_v2010", f"{NUMBERS} get 200", client.get(page["next_page_uri"]).json())
-    empty = client.get(f"{numbers_path}.json?PhoneNumber=%2B1999").json()
+    check_schema("api_v2010", f"{NUMBERS} get 200", http.get(page["next_page_uri"]).json())
+    empty = http.get(f"{numbers_path}.json?PhoneNumber=%2B1999").json()
     check_schema("api_v2010", f"{NUMBERS} get 200", empty)

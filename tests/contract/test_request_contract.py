@@ -112,10 +112,10 @@ def test_every_client_operation_sends_spec_conformant_requests(
 
 
 def test_api_key_credentials_still_address_the_account(
-    emulator: EmulatorServer, control: EmulatorControl, recorder: RecordingTransport
+    twilio_emulator: EmulatorServer, control: EmulatorControl, recorder: RecordingTransport
 ) -> None:
     _, _, numbers = _seed(control, count=1)
-    settings = client_settings(emulator, **{"twilio:apiKey": API_KEY, "twilio:apiSecret": API_SECRET})
+    settings = client_settings(twilio_emulator, **{"twilio:apiKey": API_KEY, "twilio:apiSecret": API_SECRET})
     client = TwilioClient(settings, transport=recorder)
     try:
         assert client.fetch_incoming_phone_number(numbers[0]["sid"]) is not None
@@ -123,7 +123,7 @@ def test_api_key_credentials_still_address_the_account(
         client.close()
     _checked(recorder)
     request = recorder.exchanges[0].request
-    assert f"/Accounts/{emulator.account_sid}/" in request.path
+    assert f"/Accounts/{twilio_emulator.account_sid}/" in request.path
 
 
 def _create(

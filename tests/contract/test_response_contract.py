@@ -83,7 +83,7 @@ class World:
 
 
 @pytest.fixture
-def world(emulator: EmulatorServer, control: EmulatorControl) -> World:
+def world(twilio_emulator: EmulatorServer, control: EmulatorControl) -> World:
     seeded = control.seed(
         {
             "trunks": [
@@ -120,7 +120,7 @@ def world(emulator: EmulatorServer, control: EmulatorControl) -> World:
     control.seed(
         {"phone_numbers": [{"sid": numbers[0], "phone_number": "+14155550100", "trunk_sid": trunks[0]}]}
     )
-    return World(emulator.base_url, emulator.account_sid, trunks[0], trunks[1], *numbers)
+    return World(twilio_emulator.base_url, twilio_emulator.account_sid, trunks[0], trunks[1], *numbers)
 
 
 # ------------------------------------------------------------------------ one scenario per route
@@ -306,18 +306,18 @@ def _follow_v1(http: httpx.Client, base_url: str, path: str, key: str) -> list[d
 
 
 def test_v1_trunk_lists_page_by_absolute_followable_next_page_urls(
-    http: httpx.Client, emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     sids = [
         t["sid"] for t in control.seed({"trunks": [{"friendly_name": f"t{i}"} for i in range(5)]})["trunks"]
     ]
-    pages = _follow_v1(http, emulator.base_url, V1_TRUNKS, "trunks")
+    pages = _follow_v1(http, twilio_emulator.base_url, V1_TRUNKS, "trunks")
     assert [len(p["trunks"]) for p in pages] == [2, 2, 1]  # type: ignore[arg-type]
     assert [t["sid"] for p in pages for t in p["trunks"]] == sorted(sids)  # type: ignore[attr-defined]
 
 
 def test_v1_trunk_number_lists_page_by_absolute_followable_next_page_urls(
-    http: httpx.Client, emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     trunk = control.create_trunk("paged")["sid"]
     numbers = control.seed(
@@ -325,26 +325,26 @@ def test_v1_trunk_number_lists_page_by_absolute_followable_next_page_urls(
     )["phone_numbers"]
     control.create_number("+16285559999")  # on no trunk: never listed
     path = f"{V1_TRUNKS}/{trunk}/PhoneNumbers"
-    pages = _follow_v1(http, emulator.base_url, path, "phone_numbers")
+    pages = _follow_v1(http, twilio_emulator.base_url, path, "phone_numbers")
     listed = [n for p in pages for n in p["phone_numbers"]]  # type: ignore[attr-defined]
     assert [n["sid"] for n in listed] == sorted(n["sid"] for n in numbers)
     assert {n["trunk_sid"] for n in listed} == {trunk}
 
 
 def test_2010_lists_page_by_relative_next_page_uris_that_keep_the_filters(
-    http: httpx.Client, emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     numbers = control.seed({"phone_numbers": [{"phone_number": f"+1628555{i:04d}"} for i in range(5)]})[
         "phone_numbers"
     ]
     control.create_number("+14155550100")  # filtered out
-    root = f"/2010-04-01/Accounts/{emulator.account_sid}/IncomingPhoneNumbers.json"
+    root = f"/2010-04-01/Accounts/{twilio_emulator.account_sid}/IncomingPhoneNumbers.json"
     uri: str | None = f"{root}?PhoneNumber=%2B1628555&PageSize=2"
     seen: list[str] = []
     pages = 0
     while uri is not None:
         assert uri.startswith(f"{root}?"), uri  # relative to the API host, as Twilio's are
-        response = http.get(f"{emulator.base_url}{uri}")
+        response = http.get(f"{twilio_emulator.base_url}{uri}")
         check_response(response)
         page = response.json()
         assert page["page"] == pages and page["page_size"] == 2

@@ -86,20 +86,20 @@ SCHEMATHESIS_CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[EmulatorProcess]:
+def emulator_process() -> Iterator[EmulatorProcess]:
     """The emulator as its CLI runs it: a separate process on a free port."""
     with run_emulator_process(account_sid=ACCOUNT, auth_token=AUTH_TOKEN) as process:
         yield process
 
 
 @pytest.fixture(scope="module")
-def schemas(live: EmulatorProcess) -> dict[str, Any]:
+def schemas(emulator_process: EmulatorProcess) -> dict[str, Any]:
     """One loaded schema per spec (the 2010 spec is large: load it once)."""
-    return {spec: _schema(spec, live) for spec in PATHS}
+    return {spec: _schema(spec, emulator_process) for spec in PATHS}
 
 
 @pytest.fixture(scope="module")
-def session(live: EmulatorProcess) -> Iterator[requests.Session]:
+def session(emulator_process: EmulatorProcess) -> Iterator[requests.Session]:
     """Keep-alive connections only: credentials come from the schema's config, so that the
     negative cases that leave out or spoil ``Authorization`` really go without it."""
     with requests.Session() as s:
@@ -111,9 +111,9 @@ def session(live: EmulatorProcess) -> Iterator[requests.Session]:
 schemathesis.openapi.format("phone-number", st.from_regex(r"\A\+1[2-9][0-9]{9}\Z"))
 
 
-def _schema(spec: str, live: EmulatorProcess) -> Any:
+def _schema(spec: str, emulator_process: EmulatorProcess) -> Any:
     schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec(spec)))
-    schema.config.update(base_url=live.base_url, basic_auth=live.auth)
+    schema.config.update(base_url=emulator_process.base_url, basic_auth=emulator_process.auth)
     if spec == "api_v2010":
         # The 2010 list envelope's ``*_uri`` fields say ``format: uri`` (RFC 3986: absolute), yet
         # Twilio serves them relative to https://api.twilio.com, as the spec's own examples show.
@@ -158,7 +158,7 @@ VARIANTS = [
 @pytest.mark.parametrize(("mode", "existing"), VARIANTS)
 @pytest.mark.parametrize("op", OPERATIONS, ids=[op.label for op in OPERATIONS])
 def test_generated_requests_get_contract_answers(
-    live: EmulatorProcess,
+    emulator_process: EmulatorProcess,
     schemas: dict[str, Any],
     session: requests.Session,
     op: Operation,
@@ -174,8 +174,8 @@ def test_generated_requests_get_contract_answers(
         known = api_operation.as_strategy(**kwargs, body=KNOWN_BODIES[op.operation_id])
         strategy = st.one_of(known, strategy)
     statuses: set[int] = set()
-    live.control.reset()
-    live.control.seed(SEED)
+    emulator_process.control.reset()
+    emulator_process.control.seed(SEED)
 
     @settings(
         max_examples=MAX_EXAMPLES,
@@ -187,8 +187,8 @@ def test_generated_requests_get_contract_answers(
     @given(case=strategy)
     def run(case: Case[Any]) -> None:
         if op.method != "get":  # reads change nothing: reseed only after a write
-            live.control.reset()
-            live.control.seed(SEED)
+            emulator_process.control.reset()
+            emulator_process.control.seed(SEED)
         response = case.call(session=session, timeout=10)
         statuses.add(response.status_code)
         _check(case, response, op)

@@ -193,7 +193,7 @@ def _sdk_error(call: Any) -> TwilioRestException:
 
 
 def test_errors_carry_the_same_status_code_and_message(
-    emulator: EmulatorServer, sdk: SdkClient, client: TwilioClient, control: EmulatorControl
+    twilio_emulator: EmulatorServer, sdk: SdkClient, client: TwilioClient, control: EmulatorControl
 ) -> None:
     trunk, numbers = _seed(control)
     theirs = _sdk_error(sdk.trunking.v1.trunks(MISSING_TRUNK).fetch)
@@ -211,9 +211,9 @@ def test_errors_carry_the_same_status_code_and_message(
     assert (theirs.status, theirs.code) == (ours.status, ours.code) == (400, 20001)
 
     wrong_sdk = SdkClient(
-        emulator.account_sid, "wrong-token", http_client=EmulatorHttpClient(emulator.base_url)
+        twilio_emulator.account_sid, "wrong-token", http_client=EmulatorHttpClient(twilio_emulator.base_url)
     )
-    wrong = TwilioClient(client_settings(emulator, **{"twilio:authToken": "wrong-token"}))
+    wrong = TwilioClient(client_settings(twilio_emulator, **{"twilio:authToken": "wrong-token"}))
     try:
         theirs = _sdk_error(wrong_sdk.trunking.v1.trunks(trunk).fetch)
         ours = _client_error(lambda: wrong.fetch_trunk(trunk))

@@ -118,7 +118,7 @@ def pulumi_bin() -> str:
 
 
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[EmulatorProcess]:
+def emulator_process(tmp_path: Path) -> Iterator[EmulatorProcess]:
     log = (tmp_path / "emulator.log").open("w")
     with run_emulator_process(auth_token=TOKEN, db_path=tmp_path / "emulator.db", stderr=log) as process:
         yield process
@@ -200,19 +200,19 @@ ProjectFactory = Callable[..., Project]
 
 
 @pytest.fixture
-def make_project(tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess) -> ProjectFactory:
+def make_project(tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess) -> ProjectFactory:
     """``make_project(program_source)``: a Python Pulumi project using the repo's .venv."""
 
     def make(source: str, name: str = "e2e") -> Project:
         project_dir = tmp_path / name
         write_python_project(project_dir, name, textwrap.dedent(source), VENV)
-        return Project(LocalPulumi(project_dir, tmp_path / f"{name}-pulumi", pulumi_bin), emulator)
+        return Project(LocalPulumi(project_dir, tmp_path / f"{name}-pulumi", pulumi_bin), emulator_process)
 
     return make
 
 
 @pytest.fixture
-def twilio_api(emulator: EmulatorProcess) -> Iterator[TwilioApi]:
-    api = TwilioApi(emulator.base_url, emulator.auth)
+def twilio_api(emulator_process: EmulatorProcess) -> Iterator[TwilioApi]:
+    api = TwilioApi(emulator_process.base_url, emulator_process.auth)
     yield api
     api.close()

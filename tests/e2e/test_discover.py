@@ -80,9 +80,9 @@ def recorded(resources: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_discover_then_up_adopts_1000_bindings_without_a_write(
-    tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess
+    tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess
 ) -> None:
-    control = emulator.control
+    control = emulator_process.control
     generated = control.generate(sum(PER_TRUNK) + UNBOUND, TRUNKS, list(PER_TRUNK))
     trunks = {trunk["sid"] for trunk in generated["trunks"]}
     before = {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]}
@@ -92,7 +92,7 @@ def test_discover_then_up_adopts_1000_bindings_without_a_write(
     out = tmp_path / "discovered"
     control.clear_requests()
     started = time.monotonic()
-    result = discover(emulator, "--out", str(out))
+    result = discover(emulator_process, "--out", str(out))
     discover_seconds = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     discover_requests = control.requests()["requests"]
@@ -106,11 +106,11 @@ def test_discover_then_up_adopts_1000_bindings_without_a_write(
     assert {b["trunk_sid"] for b in data["bindings"]} == trunks
     assert [b["name"] for b in data["bindings"]] == sorted(b["name"] for b in data["bindings"])
     snapshot = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert discover(emulator, "--out", str(out), "--force").returncode == 0
+    assert discover(emulator_process, "--out", str(out), "--force").returncode == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == snapshot
 
     pulumi = LocalPulumi(out, tmp_path / "pulumi", pulumi_bin)
-    pulumi.extra_env.update(twilio_env(emulator))
+    pulumi.extra_env.update(twilio_env(emulator_process))
     pulumi.select_stack("e2e")
 
     control.clear_requests()
@@ -135,7 +135,7 @@ def test_discover_then_up_adopts_1000_bindings_without_a_write(
     started = time.monotonic()
     again = pulumi.run("up", "--yes", "--skip-preview", "--expect-no-changes", env=NO_CHECKPOINTS)
     again_seconds = time.monotonic() - started
-    again_counts = methods(emulator)
+    again_counts = methods(emulator_process)
     assert again_counts["POST"] == 0 and again_counts["DELETE"] == 0, again_counts
     assert again_counts.total() <= budget, again_counts
     assert bindings_with(again.stdout, "created") == set()
@@ -153,7 +153,7 @@ def test_discover_then_up_adopts_1000_bindings_without_a_write(
     destroy_seconds = time.monotonic() - started
     assert destroy.returncode != 0
     assert "protected" in destroy.stdout + destroy.stderr
-    destroy_counts = methods(emulator)
+    destroy_counts = methods(emulator_process)
     assert destroy_counts["DELETE"] == 0 and destroy_counts["POST"] == 0, destroy_counts
     assert {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]} == before
     assert pulumi.resources(BINDING_TYPE) == settled  # the state is untouched
@@ -173,13 +173,15 @@ def readme_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
 
 
-def test_readme_commands_run_as_written(tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess) -> None:
+def test_readme_commands_run_as_written(
+    tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess
+) -> None:
     account_block, terraform_block = readme_blocks()
     assert account_block.splitlines()[0] == "twilio-trunking discover --out twilio-bindings"
     assert "twilio-trunking discover --from-terraform terraform-state.json --out twilio-bindings" in (
         terraform_block
     )
-    control = emulator.control
+    control = emulator_process.control
     generated = control.generate(12, 3, [4, 3, 2])
     trunks = sorted(t["sid"] for t in generated["trunks"])
     numbers = control.state()["phone_numbers"]
@@ -237,7 +239,7 @@ def test_readme_commands_run_as_written(tmp_path: Path, pulumi_bin: str, emulato
 
     (tmp_path / "pulumi" / "state").mkdir(parents=True)
     env = LocalPulumi(tmp_path, tmp_path / "pulumi", pulumi_bin).env()
-    env.update(twilio_env(emulator))
+    env.update(twilio_env(emulator_process))
     env["PATH"] = os.pathsep.join(
         [str(fake_bin), str(VENV / "bin"), str(Path(pulumi_bin).parent), env["PATH"]]
     )
@@ -252,7 +254,7 @@ def test_readme_commands_run_as_written(tmp_path: Path, pulumi_bin: str, emulato
             ["bash", "-e", "-x", "-c", block], cwd=work, env=env, capture_output=True, text=True, timeout=600
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert methods(emulator)["POST"] == 0 and methods(emulator)["DELETE"] == 0
+        assert methods(emulator_process)["POST"] == 0 and methods(emulator_process)["DELETE"] == 0
         pulumi = LocalPulumi(work / "twilio-bindings", tmp_path / "pulumi", pulumi_bin)
         pulumi.run("stack", "select", "prod")
         assert {r["id"].split("/")[1] for r in pulumi.resources(BINDING_TYPE)} == expected
@@ -283,8 +285,9 @@ def binding_names(pulumi: LocalPulumi) -> dict[str, str]:
 
 
 def test_rediscovering_from_the_account_after_terraform_is_a_clean_diff(
-    tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess
+    tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess
 ) -> None:
+    emulator = emulator_process
     control = emulator.control
     control.generate(8, 2, [3, 3])
     before = {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]}
@@ -320,8 +323,9 @@ def test_rediscovering_from_the_account_after_terraform_is_a_clean_diff(
 
 
 def test_a_stack_made_by_an_older_discover_sees_no_rename(
-    tmp_path: Path, pulumi_bin: str, emulator: EmulatorProcess
+    tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess
 ) -> None:
+    emulator = emulator_process
     control = emulator.control
     control.generate(4, 1, [3])
     numbers = {n["sid"]: n for n in control.state()["phone_numbers"] if n["trunk_sid"]}

@@ -23,11 +23,11 @@ from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
 
 
 @pytest.fixture
-def emulator_b(tmp_path: Path, emulator: EmulatorProcess) -> Iterator[EmulatorProcess]:
-    """A second emulator, same account and token as ``emulator``."""
+def emulator_b(tmp_path: Path, emulator_process: EmulatorProcess) -> Iterator[EmulatorProcess]:
+    """A second emulator, same account and token as ``emulator_process``."""
     log = (tmp_path / "emulator-b.log").open("w")
     with run_emulator_process(
-        account_sid=emulator.auth[0], auth_token=TOKEN, db_path=tmp_path / "emulator-b.db", stderr=log
+        account_sid=emulator_process.auth[0], auth_token=TOKEN, db_path=tmp_path / "emulator-b.db", stderr=log
     ) as process:
         yield process
     log.close()

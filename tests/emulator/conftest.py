@@ -8,22 +8,25 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.emulator_factories import make_number, make_trunk
 from twilio_trunking_emulator import EmulatorControl, EmulatorOptions, EmulatorServer
+
+__all__ = ["make_number", "make_trunk"]  # fixtures for this folder's tests (they need http, numbers_path)
 
 API_KEY = "SK" + "5" * 32
 API_SECRET = "emulator-api-secret"
 
 
 @pytest.fixture(scope="session")
-def emulator() -> Iterator[EmulatorServer]:
+def emulator_server() -> Iterator[EmulatorServer]:
     with EmulatorServer(EmulatorOptions(api_key=API_KEY, api_secret=API_SECRET)) as server:
         yield server
 
 
 @pytest.fixture(autouse=True)
 def _reset_emulator(request: pytest.FixtureRequest) -> None:
-    if "emulator" in request.fixturenames:
-        request.getfixturevalue("emulator").control.reset()
+    if "emulator_server" in request.fixturenames:
+        request.getfixturevalue("emulator_server").control.reset()
 
 
 @pytest.fixture(scope="session")
@@ -33,19 +36,19 @@ def api_key_auth() -> tuple[str, str]:
 
 
 @pytest.fixture
-def control(emulator: EmulatorServer) -> EmulatorControl:
-    return emulator.control
+def control(emulator_server: EmulatorServer) -> EmulatorControl:
+    return emulator_server.control
 
 
 @pytest.fixture
-def client(emulator: EmulatorServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.base_url, auth=emulator.auth, timeout=10) as c:
+def http(emulator_server: EmulatorServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=emulator_server.base_url, auth=emulator_server.auth, timeout=10) as c:
         yield c
 
 
 @pytest.fixture
-def account_sid(emulator: EmulatorServer) -> str:
-    return emulator.account_sid
+def account_sid(emulator_server: EmulatorServer) -> str:
+    return emulator_server.account_sid
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ def phone_numbers(client: httpx.Client, numbers_path: str, **params: str) -> lis
     return sorted(n["phone_number"] for n in response.json()["incoming_phone_numbers"])
 
 
-def test_create_and_fetch(client: httpx.Client, numbers_path: str, account_sid: str) -> None:
-    created = client.post(
+def test_create_and_fetch(http: httpx.Client, numbers_path: str, account_sid: str) -> None:
+    created = http.post(
         f"{numbers_path}.json",
         data={"PhoneNumber": "+14155550100", "VoiceUrl": "https://example.com/voice"},
     )
@@ -34,64 +34,64 @@ def test_create_and_fetch(client: httpx.Client, numbers_path: str, account_sid: 
     assert parsedate_to_datetime(number["date_created"]).utcoffset() is not None
     assert number["date_created"].endswith(" +0000")
 
-    fetched = client.get(f"{numbers_path}/{number['sid']}.json")
+    fetched = http.get(f"{numbers_path}/{number['sid']}.json")
     assert fetched.status_code == 200
     assert fetched.json() == number
 
 
 def test_create_validation(
-    client: httpx.Client, numbers_path: str, make_number: Factory, twilio_error: ErrorCheck
+    http: httpx.Client, numbers_path: str, make_number: Factory, twilio_error: ErrorCheck
 ) -> None:
-    missing = twilio_error(client.post(f"{numbers_path}.json"), 400, 20001)
+    missing = twilio_error(http.post(f"{numbers_path}.json"), 400, 20001)
     assert "PhoneNumber" in missing["message"]
-    twilio_error(client.post(f"{numbers_path}.json", data={"PhoneNumber": "415"}), 400, 21421)
+    twilio_error(http.post(f"{numbers_path}.json", data={"PhoneNumber": "415"}), 400, 21421)
     make_number("+14155550100")
-    duplicate = client.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550100"})
+    duplicate = http.post(f"{numbers_path}.json", data={"PhoneNumber": "+14155550100"})
     twilio_error(duplicate, 400, 21422)
 
 
-def test_create_with_area_code(client: httpx.Client, numbers_path: str) -> None:
-    number = client.post(f"{numbers_path}.json", data={"AreaCode": "510"}).json()
+def test_create_with_area_code(http: httpx.Client, numbers_path: str) -> None:
+    number = http.post(f"{numbers_path}.json", data={"AreaCode": "510"}).json()
     assert number["phone_number"].startswith("+1510555")
 
 
-def test_phone_number_filter(client: httpx.Client, numbers_path: str, make_number: Factory) -> None:
+def test_phone_number_filter(http: httpx.Client, numbers_path: str, make_number: Factory) -> None:
     for phone in ("+14155550100", "+14155550101", "+14155551100", "+442071838750"):
         make_number(phone)
     # exact (with the + URL-encoded as %2B by httpx)
-    assert phone_numbers(client, numbers_path, PhoneNumber="+14155550100") == ["+14155550100"]
+    assert phone_numbers(http, numbers_path, PhoneNumber="+14155550100") == ["+14155550100"]
     # partial
-    assert phone_numbers(client, numbers_path, PhoneNumber="+1415") == [
+    assert phone_numbers(http, numbers_path, PhoneNumber="+1415") == [
         "+14155550100",
         "+14155550101",
         "+14155551100",
     ]
-    assert phone_numbers(client, numbers_path, PhoneNumber="0101") == ["+14155550101"]
+    assert phone_numbers(http, numbers_path, PhoneNumber="0101") == ["+14155550101"]
     # wildcard: * is any digit
-    assert phone_numbers(client, numbers_path, PhoneNumber="+1415555*100") == [
+    assert phone_numbers(http, numbers_path, PhoneNumber="+1415555*100") == [
         "+14155550100",
         "+14155551100",
     ]
-    assert phone_numbers(client, numbers_path, PhoneNumber="+1999") == []
+    assert phone_numbers(http, numbers_path, PhoneNumber="+1999") == []
     # an unencoded + arrives as a space
-    raw = client.get(f"{numbers_path}.json?PhoneNumber=+442071838750").json()
+    raw = http.get(f"{numbers_path}.json?PhoneNumber=+442071838750").json()
     assert [n["phone_number"] for n in raw["incoming_phone_numbers"]] == ["+442071838750"]
 
 
-def test_friendly_name_filter(client: httpx.Client, numbers_path: str, make_number: Factory) -> None:
+def test_friendly_name_filter(http: httpx.Client, numbers_path: str, make_number: Factory) -> None:
     make_number("+14155550100", FriendlyName="desk")
     make_number("+14155550101", FriendlyName="lobby")
-    assert phone_numbers(client, numbers_path, FriendlyName="desk") == ["+14155550100"]
+    assert phone_numbers(http, numbers_path, FriendlyName="desk") == ["+14155550100"]
 
 
-def test_list_paging_has_relative_uris(client: httpx.Client, numbers_path: str, make_number: Factory) -> None:
+def test_list_paging_has_relative_uris(http: httpx.Client, numbers_path: str, make_number: Factory) -> None:
     for i in range(5):
         make_number(f"+1415555{i:04d}")
     seen: list[str] = []
     uri: str | None = f"{numbers_path}.json?PhoneNumber=%2B1415&PageSize=2"
     pages = []
     while uri is not None:
-        body = client.get(uri).json()
+        body = http.get(uri).json()
         pages.append(body)
         seen += [n["sid"] for n in body["incoming_phone_numbers"]]
         uri = body["next_page_uri"]
@@ -105,64 +105,64 @@ def test_list_paging_has_relative_uris(client: httpx.Client, numbers_path: str, 
     assert pages[2]["previous_page_uri"] is not None
 
 
-def test_list_bad_paging(client: httpx.Client, numbers_path: str, twilio_error: ErrorCheck) -> None:
-    twilio_error(client.get(f"{numbers_path}.json?PageToken=nope"), 400, 21481)
-    twilio_error(client.get(f"{numbers_path}.json?PageSize=1001"), 400, 20001)
+def test_list_bad_paging(http: httpx.Client, numbers_path: str, twilio_error: ErrorCheck) -> None:
+    twilio_error(http.get(f"{numbers_path}.json?PageToken=nope"), 400, 21481)
+    twilio_error(http.get(f"{numbers_path}.json?PageSize=1001"), 400, 20001)
 
 
 def test_update_trunk_sid_sets_moves_and_clears(
-    client: httpx.Client, numbers_path: str, make_number: Factory, make_trunk: Factory
+    http: httpx.Client, numbers_path: str, make_number: Factory, make_trunk: Factory
 ) -> None:
     a, b = make_trunk()["sid"], make_trunk()["sid"]
     number = make_number("+14155550100", VoiceApplicationSid=APP_SID)
     url = f"{numbers_path}/{number['sid']}.json"
 
-    bound = client.post(url, data={"TrunkSid": a}).json()
+    bound = http.post(url, data={"TrunkSid": a}).json()
     assert bound["trunk_sid"] == a
     assert bound["voice_application_sid"] is None
-    assert client.get(f"/v1/Trunks/{a}/PhoneNumbers/{number['sid']}").status_code == 200
+    assert http.get(f"/v1/Trunks/{a}/PhoneNumbers/{number['sid']}").status_code == 200
 
-    moved = client.post(url, data={"TrunkSid": b}).json()
+    moved = http.post(url, data={"TrunkSid": b}).json()
     assert moved["trunk_sid"] == b
-    assert client.get(f"/v1/Trunks/{a}/PhoneNumbers/{number['sid']}").status_code == 404
+    assert http.get(f"/v1/Trunks/{a}/PhoneNumbers/{number['sid']}").status_code == 404
 
-    cleared = client.post(url, data={"TrunkSid": ""}).json()
+    cleared = http.post(url, data={"TrunkSid": ""}).json()
     assert cleared["trunk_sid"] is None
 
 
 def test_setting_voice_application_clears_trunk(
-    client: httpx.Client, numbers_path: str, make_number: Factory, make_trunk: Factory
+    http: httpx.Client, numbers_path: str, make_number: Factory, make_trunk: Factory
 ) -> None:
     tk = make_trunk()["sid"]
     number = make_number("+14155550100", TrunkSid=tk)
     assert number["trunk_sid"] == tk
     url = f"{numbers_path}/{number['sid']}.json"
-    updated = client.post(url, data={"VoiceApplicationSid": APP_SID}).json()
+    updated = http.post(url, data={"VoiceApplicationSid": APP_SID}).json()
     assert updated["voice_application_sid"] == APP_SID
     assert updated["trunk_sid"] is None
 
 
 def test_update_validation(
-    client: httpx.Client,
+    http: httpx.Client,
     numbers_path: str,
     make_number: Factory,
     make_trunk: Factory,
     twilio_error: ErrorCheck,
 ) -> None:
     url = f"{numbers_path}/{make_number('+14155550100')['sid']}.json"
-    twilio_error(client.post(url, data={"TrunkSid": "TK" + "f" * 32}), 400, 20001)
-    twilio_error(client.post(url, data={"TrunkSid": "TK1"}), 400, 20001)
-    twilio_error(client.post(url, data={"VoiceUrl": "ftp://x"}), 400, 20001)
+    twilio_error(http.post(url, data={"TrunkSid": "TK" + "f" * 32}), 400, 20001)
+    twilio_error(http.post(url, data={"TrunkSid": "TK1"}), 400, 20001)
+    twilio_error(http.post(url, data={"VoiceUrl": "ftp://x"}), 400, 20001)
     both = {"TrunkSid": make_trunk()["sid"], "VoiceApplicationSid": APP_SID}
-    twilio_error(client.post(url, data=both), 400, 20001)
-    ok = client.post(url, data={"FriendlyName": "renamed", "VoiceMethod": "get"})
+    twilio_error(http.post(url, data=both), 400, 20001)
+    ok = http.post(url, data={"FriendlyName": "renamed", "VoiceMethod": "get"})
     assert ok.status_code == 200
     assert ok.json()["friendly_name"] == "renamed"
     assert ok.json()["voice_method"] == "GET"
 
 
 def test_release_number_removes_binding(
-    client: httpx.Client,
+    http: httpx.Client,
     numbers_path: str,
     make_number: Factory,
     make_trunk: Factory,
@@ -170,12 +170,12 @@ def test_release_number_removes_binding(
 ) -> None:
     tk = make_trunk()["sid"]
     pn = make_number("+14155550100", TrunkSid=tk)["sid"]
-    deleted = client.delete(f"{numbers_path}/{pn}.json")
+    deleted = http.delete(f"{numbers_path}/{pn}.json")
     assert deleted.status_code == 204
     assert deleted.content == b""
-    twilio_error(client.get(f"{numbers_path}/{pn}.json"), 404, 20404)
-    twilio_error(client.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
-    assert client.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()["phone_numbers"] == []
+    twilio_error(http.get(f"{numbers_path}/{pn}.json"), 404, 20404)
+    twilio_error(http.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
+    assert http.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()["phone_numbers"] == []
 
 
 @pytest.mark.parametrize(
@@ -183,15 +183,13 @@ def test_release_number_removes_binding(
     ["AC" + "1" * 32, "ACnope"],
 )
 def test_other_or_malformed_account_is_404(
-    client: httpx.Client, account: str, twilio_error: ErrorCheck
+    http: httpx.Client, account: str, twilio_error: ErrorCheck
 ) -> None:
     path = f"/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json"
-    body = twilio_error(client.get(path), 404, 20404)
+    body = twilio_error(http.get(path), 404, 20404)
     assert body["message"] == f"The requested resource {path} was not found"
 
 
-def test_malformed_number_sid_is_404(
-    client: httpx.Client, numbers_path: str, twilio_error: ErrorCheck
-) -> None:
-    twilio_error(client.get(f"{numbers_path}/PN123.json"), 404, 20404)
-    twilio_error(client.get(f"{numbers_path}/{'PN' + 'f' * 32}.json"), 404, 20404)
+def test_malformed_number_sid_is_404(http: httpx.Client, numbers_path: str, twilio_error: ErrorCheck) -> None:
+    twilio_error(http.get(f"{numbers_path}/PN123.json"), 404, 20404)
+    twilio_error(http.get(f"{numbers_path}/{'PN' + 'f' * 32}.json"), 404, 20404)

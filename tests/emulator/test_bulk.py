@@ -12,7 +12,7 @@ from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
 
 def test_generate_and_page_50k(
-    emulator: EmulatorServer, control: EmulatorControl, client: httpx.Client
+    emulator_server: EmulatorServer, control: EmulatorControl, http: httpx.Client
 ) -> None:
     bound = [5000] + [2000] * 19
     started = time.perf_counter()
@@ -20,7 +20,7 @@ def test_generate_and_page_50k(
     seeded = time.perf_counter() - started
     assert (result["phone_numbers"], result["bound"], len(result["trunks"])) == (50_000, 43_000, 20)
     big = result["trunks"][0]["sid"]
-    root = f"/2010-04-01/Accounts/{emulator.account_sid}/IncomingPhoneNumbers.json"
+    root = f"/2010-04-01/Accounts/{emulator_server.account_sid}/IncomingPhoneNumbers.json"
     timings = {}
     for name, url in {
         "api2010": f"{root}?PageSize=1000",
@@ -28,12 +28,12 @@ def test_generate_and_page_50k(
         "trunk": f"/v1/Trunks/{big}/PhoneNumbers?PageSize=1000",
     }.items():
         started = time.perf_counter()
-        page = client.get(url)
+        page = http.get(url)
         timings[name] = time.perf_counter() - started
         assert page.status_code == 200, page.text
-    nxt = client.get(f"/v1/Trunks/{big}/PhoneNumbers?PageSize=1000").json()["meta"]["next_page_url"]
-    assert len(client.get(nxt).json()["phone_numbers"]) == 1000
-    exact = client.get(f"{root}?PhoneNumber=%2B12000000042").json()["incoming_phone_numbers"]
+    nxt = http.get(f"/v1/Trunks/{big}/PhoneNumbers?PageSize=1000").json()["meta"]["next_page_url"]
+    assert len(http.get(nxt).json()["phone_numbers"]) == 1000
+    exact = http.get(f"{root}?PhoneNumber=%2B12000000042").json()["incoming_phone_numbers"]
     assert [n["phone_number"] for n in exact] == ["+12000000042"]
     print(f"seed 50k: {seeded:.2f}s; pages: {timings}")
 

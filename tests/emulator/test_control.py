@@ -12,18 +12,16 @@ TK = "TK" + "a" * 32
 PN = "PN" + "b" * 32
 
 
-def test_request_log_counts_by_route(
-    client: httpx.Client, control: EmulatorControl, numbers_path: str
-) -> None:
+def test_request_log_counts_by_route(http: httpx.Client, control: EmulatorControl, numbers_path: str) -> None:
     seeded = control.seed(
         {"trunks": [{"sid": TK}], "phone_numbers": [{"sid": PN, "phone_number": "+14155550100"}]}
     )
     assert seeded["trunks"][0]["sid"] == TK
-    client.post(f"/v1/Trunks/{TK}/PhoneNumbers", data={"PhoneNumberSid": PN})
-    client.get(f"/v1/Trunks/{TK}/PhoneNumbers/{PN}")
-    client.get(f"/v1/Trunks/{TK}/PhoneNumbers/{PN}")
-    client.get(f"{numbers_path}.json", params={"PhoneNumber": "+14155550100"})
-    client.get("/v1/Nope")
+    http.post(f"/v1/Trunks/{TK}/PhoneNumbers", data={"PhoneNumberSid": PN})
+    http.get(f"/v1/Trunks/{TK}/PhoneNumbers/{PN}")
+    http.get(f"/v1/Trunks/{TK}/PhoneNumbers/{PN}")
+    http.get(f"{numbers_path}.json", params={"PhoneNumber": "+14155550100"})
+    http.get("/v1/Nope")
     control.health()  # control calls are not logged
 
     log = control.requests()
@@ -131,6 +129,6 @@ def test_bad_settings_are_rejected(control: EmulatorControl, changes: dict[str, 
         control.update_settings(**changes)
 
 
-def test_unknown_control_path(emulator: EmulatorServer) -> None:
-    assert httpx.get(f"{emulator.base_url}/_emulator/nope").status_code == 404
-    assert emulator.control.health()
+def test_unknown_control_path(emulator_server: EmulatorServer) -> None:
+    assert httpx.get(f"{emulator_server.base_url}/_emulator/nope").status_code == 404
+    assert emulator_server.control.health()

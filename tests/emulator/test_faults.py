@@ -17,21 +17,21 @@ CONNECTION_LOST = (httpx.RemoteProtocolError, httpx.ReadError)
 
 
 def test_injected_429_with_retry_after(
-    client: httpx.Client, control: EmulatorControl, twilio_error: ErrorCheck
+    http: httpx.Client, control: EmulatorControl, twilio_error: ErrorCheck
 ) -> None:
     control.set_faults([{"kind": "status", "status": 429, "retry_after": 2, "count": 1}])
-    limited = client.get("/v1/Trunks")
+    limited = http.get("/v1/Trunks")
     body = twilio_error(limited, 429, 20429)
     assert body["message"] == "Too many requests"
     assert limited.headers["retry-after"] == "2"
-    assert client.get("/v1/Trunks").status_code == 200
+    assert http.get("/v1/Trunks").status_code == 200
 
 
 def test_injected_429_without_retry_after(
-    client: httpx.Client, control: EmulatorControl, twilio_error: ErrorCheck
+    http: httpx.Client, control: EmulatorControl, twilio_error: ErrorCheck
 ) -> None:
     control.set_faults([{"kind": "status", "status": 429}])
-    response = client.get("/v1/Trunks")
+    response = http.get("/v1/Trunks")
     twilio_error(response, 429, 20429)
     assert "retry-after" not in response.headers
 
@@ -41,7 +41,7 @@ def test_injected_429_without_retry_after(
     [(500, 20500, "Internal Server Error"), (503, 20503, "Service Unavailable")],
 )
 def test_injected_server_errors(
-    client: httpx.Client,
+    http: httpx.Client,
     control: EmulatorControl,
     twilio_error: ErrorCheck,
     status: int,
@@ -49,31 +49,31 @@ def test_injected_server_errors(
     message: str,
 ) -> None:
     control.set_faults([{"kind": "status", "status": status, "count": 1}])
-    assert twilio_error(client.post("/v1/Trunks"), status, code)["message"] == message
+    assert twilio_error(http.post("/v1/Trunks"), status, code)["message"] == message
     assert control.state()["trunks"] == []  # not processed
 
 
 def test_status_fault_filters_by_method_and_path(
-    client: httpx.Client, control: EmulatorControl, make_trunk: Callable[..., dict[str, Any]]
+    http: httpx.Client, control: EmulatorControl, make_trunk: Callable[..., dict[str, Any]]
 ) -> None:
     tk = make_trunk()["sid"]
     control.set_faults([{"kind": "status", "status": 503, "method": "POST", "path_regex": r"/PhoneNumbers$"}])
-    assert client.get(f"/v1/Trunks/{tk}/PhoneNumbers").status_code == 200
-    assert client.post(f"/v1/Trunks/{tk}").status_code == 200
-    assert client.post(f"/v1/Trunks/{tk}/PhoneNumbers").status_code == 503
+    assert http.get(f"/v1/Trunks/{tk}/PhoneNumbers").status_code == 200
+    assert http.post(f"/v1/Trunks/{tk}").status_code == 200
+    assert http.post(f"/v1/Trunks/{tk}/PhoneNumbers").status_code == 503
 
 
-def test_count_limited_fault(client: httpx.Client, control: EmulatorControl) -> None:
+def test_count_limited_fault(http: httpx.Client, control: EmulatorControl) -> None:
     control.set_faults([{"kind": "status", "status": 500, "count": 2}])
-    statuses = [client.get("/v1/Trunks").status_code for _ in range(4)]
+    statuses = [http.get("/v1/Trunks").status_code for _ in range(4)]
     assert statuses == [500, 500, 200, 200]
     assert control.faults()["rules"][0]["hits"] == 2
 
 
-def test_rate_based_fault_is_reproducible_with_a_seed(client: httpx.Client, control: EmulatorControl) -> None:
+def test_rate_based_fault_is_reproducible_with_a_seed(http: httpx.Client, control: EmulatorControl) -> None:
     def run() -> list[int]:
         control.set_faults([{"kind": "status", "status": 503, "rate": 0.5}], seed=1234)
-        return [client.get("/v1/Trunks").status_code for _ in range(30)]
+        return [http.get("/v1/Trunks").status_code for _ in range(30)]
 
     first, second = run(), run()
     assert first == second
@@ -81,36 +81,36 @@ def test_rate_based_fault_is_reproducible_with_a_seed(client: httpx.Client, cont
     assert set(first) == {200, 503}
 
 
-def test_rate_zero_never_fires(client: httpx.Client, control: EmulatorControl) -> None:
+def test_rate_zero_never_fires(http: httpx.Client, control: EmulatorControl) -> None:
     control.set_faults([{"kind": "status", "status": 500, "rate": 0}])
-    assert all(client.get("/v1/Trunks").status_code == 200 for _ in range(5))
+    assert all(http.get("/v1/Trunks").status_code == 200 for _ in range(5))
 
 
 def test_drop_closes_connection_before_processing(
-    emulator: EmulatorServer, client: httpx.Client, control: EmulatorControl
+    emulator_server: EmulatorServer, http: httpx.Client, control: EmulatorControl
 ) -> None:
     control.set_faults([{"kind": "drop", "count": 1}])
     with pytest.raises(CONNECTION_LOST):
-        client.post("/v1/Trunks", data={"FriendlyName": "lost"})
+        http.post("/v1/Trunks", data={"FriendlyName": "lost"})
     assert control.state()["trunks"] == []
-    assert client.get("/v1/Trunks").status_code == 200  # the client recovers
+    assert http.get("/v1/Trunks").status_code == 200  # the client recovers
     entry = control.requests()["requests"][0]
     assert entry["fault"] == "drop"
     assert entry["status"] is None
 
 
-def test_drop_after_commits_then_drops(client: httpx.Client, control: EmulatorControl) -> None:
+def test_drop_after_commits_then_drops(http: httpx.Client, control: EmulatorControl) -> None:
     control.set_faults([{"kind": "drop_after", "method": "POST", "count": 1}])
     with pytest.raises(CONNECTION_LOST):
-        client.post("/v1/Trunks", data={"FriendlyName": "committed"})
-    trunks = client.get("/v1/Trunks").json()["trunks"]
+        http.post("/v1/Trunks", data={"FriendlyName": "committed"})
+    trunks = http.get("/v1/Trunks").json()["trunks"]
     assert [t["friendly_name"] for t in trunks] == ["committed"]
     entry = control.requests()["requests"][0]
     assert (entry["fault"], entry["status"]) == ("drop_after", 201)
 
 
 def test_drop_after_on_bind_commits_the_binding(
-    client: httpx.Client,
+    http: httpx.Client,
     control: EmulatorControl,
     make_trunk: Callable[..., dict[str, Any]],
     make_number: Callable[..., dict[str, Any]],
@@ -119,14 +119,14 @@ def test_drop_after_on_bind_commits_the_binding(
     pn = make_number("+14155550100")["sid"]
     control.set_faults([{"kind": "drop_after", "path_regex": "/PhoneNumbers$", "count": 1}])
     with pytest.raises(CONNECTION_LOST):
-        client.post(f"/v1/Trunks/{tk}/PhoneNumbers", data={"PhoneNumberSid": pn})
-    assert client.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}").status_code == 200
+        http.post(f"/v1/Trunks/{tk}/PhoneNumbers", data={"PhoneNumberSid": pn})
+    assert http.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}").status_code == 200
 
 
-def test_latency_rule(client: httpx.Client, control: EmulatorControl) -> None:
+def test_latency_rule(http: httpx.Client, control: EmulatorControl) -> None:
     control.set_faults([{"kind": "latency", "latency_ms": 150, "path_regex": "^/v1/"}])
     started = time.perf_counter()
-    assert client.get("/v1/Trunks").status_code == 200
+    assert http.get("/v1/Trunks").status_code == 200
     assert time.perf_counter() - started >= 0.15
     assert control.requests()["requests"][0]["fault"] == "latency"
 
@@ -151,24 +151,24 @@ def _concurrent_get(url: str, auth: tuple[str, str], n: int) -> list[int]:
 
 
 def test_global_latency_overlaps_concurrent_requests(
-    emulator: EmulatorServer, control: EmulatorControl
+    emulator_server: EmulatorServer, control: EmulatorControl
 ) -> None:
     control.set_latency(300)
     started = time.perf_counter()
-    statuses = _concurrent_get(f"{emulator.base_url}/v1/Trunks", emulator.auth, 4)
+    statuses = _concurrent_get(f"{emulator_server.base_url}/v1/Trunks", emulator_server.auth, 4)
     elapsed = time.perf_counter() - started
     assert statuses == [200] * 4
     assert 0.3 <= elapsed < 1.0
 
 
-def test_max_concurrency_answers_429(emulator: EmulatorServer, control: EmulatorControl) -> None:
+def test_max_concurrency_answers_429(emulator_server: EmulatorServer, control: EmulatorControl) -> None:
     control.update_settings(max_concurrency=2, latency_ms=400)
-    statuses = _concurrent_get(f"{emulator.base_url}/v1/Trunks", emulator.auth, 6)
+    statuses = _concurrent_get(f"{emulator_server.base_url}/v1/Trunks", emulator_server.auth, 6)
     assert statuses == [200, 200, 429, 429, 429, 429]
     log = control.requests()
     assert sum(1 for r in log["requests"] if r["fault"] == "concurrency") == 4
     control.update_settings(latency_ms=0)
-    response = httpx.get(f"{emulator.base_url}/v1/Trunks", auth=emulator.auth)
+    response = httpx.get(f"{emulator_server.base_url}/v1/Trunks", auth=emulator_server.auth)
     assert response.status_code == 200
 
 
@@ -190,7 +190,7 @@ def test_invalid_fault_rules_are_rejected(control: EmulatorControl) -> None:
     assert control.faults()["rules"] == []
 
 
-def test_reset_clears_faults(client: httpx.Client, control: EmulatorControl) -> None:
+def test_reset_clears_faults(http: httpx.Client, control: EmulatorControl) -> None:
     control.set_faults([{"kind": "status", "status": 500}])
     control.reset()
-    assert client.get("/v1/Trunks").status_code == 200
+    assert http.get("/v1/Trunks").status_code == 200

@@ -21,42 +21,42 @@ def bind(client: httpx.Client, trunk_sid: str, number_sid: str) -> httpx.Respons
 
 
 # ---------------------------------------------------------------------- trunks
-def test_trunk_crud(client: httpx.Client, emulator: EmulatorServer, twilio_error: ErrorCheck) -> None:
-    created = client.post(
+def test_trunk_crud(http: httpx.Client, emulator_server: EmulatorServer, twilio_error: ErrorCheck) -> None:
+    created = http.post(
         "/v1/Trunks",
         data={"FriendlyName": "main", "DomainName": "main.pstn.twilio.com", "Secure": "true"},
     )
     assert created.status_code == 201
     trunk = created.json()
     assert trunk["sid"].startswith("TK") and len(trunk["sid"]) == 34
-    assert trunk["url"] == f"{emulator.base_url}/v1/Trunks/{trunk['sid']}"
+    assert trunk["url"] == f"{emulator_server.base_url}/v1/Trunks/{trunk['sid']}"
     assert trunk["links"]["phone_numbers"] == f"{trunk['url']}/PhoneNumbers"
     assert trunk["secure"] is True
-    assert trunk["account_sid"] == emulator.account_sid
+    assert trunk["account_sid"] == emulator_server.account_sid
 
-    fetched = client.get(f"/v1/Trunks/{trunk['sid']}")
+    fetched = http.get(f"/v1/Trunks/{trunk['sid']}")
     assert fetched.status_code == 200
     assert fetched.json() == trunk
 
-    updated = client.post(f"/v1/Trunks/{trunk['sid']}", data={"FriendlyName": "renamed"})
+    updated = http.post(f"/v1/Trunks/{trunk['sid']}", data={"FriendlyName": "renamed"})
     assert updated.status_code == 200
     assert updated.json()["friendly_name"] == "renamed"
     assert updated.json()["domain_name"] == "main.pstn.twilio.com"
 
-    listed = client.get("/v1/Trunks")
+    listed = http.get("/v1/Trunks")
     assert listed.status_code == 200
     assert [t["sid"] for t in listed.json()["trunks"]] == [trunk["sid"]]
     assert listed.json()["meta"]["key"] == "trunks"
 
-    deleted = client.delete(f"/v1/Trunks/{trunk['sid']}")
+    deleted = http.delete(f"/v1/Trunks/{trunk['sid']}")
     assert deleted.status_code == 204
     assert deleted.content == b""
-    twilio_error(client.get(f"/v1/Trunks/{trunk['sid']}"), 404, 20404)
-    twilio_error(client.delete(f"/v1/Trunks/{trunk['sid']}"), 404, 20404)
+    twilio_error(http.get(f"/v1/Trunks/{trunk['sid']}"), 404, 20404)
+    twilio_error(http.delete(f"/v1/Trunks/{trunk['sid']}"), 404, 20404)
 
 
-def test_trunk_create_without_fields_uses_defaults(client: httpx.Client) -> None:
-    trunk = client.post("/v1/Trunks").json()
+def test_trunk_create_without_fields_uses_defaults(http: httpx.Client) -> None:
+    trunk = http.post("/v1/Trunks").json()
     assert trunk["friendly_name"] is None
     assert trunk["domain_name"] is None
     assert trunk["transfer_mode"] == "disable-all"
@@ -64,10 +64,10 @@ def test_trunk_create_without_fields_uses_defaults(client: httpx.Client) -> None
 
 
 def test_trunk_domain_must_be_unique(
-    make_trunk: Factory, client: httpx.Client, twilio_error: ErrorCheck
+    make_trunk: Factory, http: httpx.Client, twilio_error: ErrorCheck
 ) -> None:
     make_trunk(DomainName="taken.pstn.twilio.com")
-    response = client.post("/v1/Trunks", data={"DomainName": "taken.pstn.twilio.com"})
+    response = http.post("/v1/Trunks", data={"DomainName": "taken.pstn.twilio.com"})
     twilio_error(response, 400, 21248)
 
 
@@ -82,31 +82,31 @@ def test_trunk_domain_must_be_unique(
         ("FriendlyName", "x" * 65),
     ],
 )
-def test_trunk_invalid_fields(client: httpx.Client, field: str, value: str, twilio_error: ErrorCheck) -> None:
-    body = twilio_error(client.post("/v1/Trunks", data={field: value}), 400, 20001)
+def test_trunk_invalid_fields(http: httpx.Client, field: str, value: str, twilio_error: ErrorCheck) -> None:
+    body = twilio_error(http.post("/v1/Trunks", data={field: value}), 400, 20001)
     assert field in body["message"]
 
 
-def test_trunk_not_found_message_omits_version(client: httpx.Client, twilio_error: ErrorCheck) -> None:
-    body = twilio_error(client.get(f"/v1/Trunks/{MISSING_TK}"), 404, 20404)
+def test_trunk_not_found_message_omits_version(http: httpx.Client, twilio_error: ErrorCheck) -> None:
+    body = twilio_error(http.get(f"/v1/Trunks/{MISSING_TK}"), 404, 20404)
     assert body["message"] == f"The requested resource /Trunks/{MISSING_TK} was not found"
 
 
 def test_delete_trunk_unbinds_its_numbers(
-    client: httpx.Client, make_trunk: Factory, make_number: Factory, numbers_path: str
+    http: httpx.Client, make_trunk: Factory, make_number: Factory, numbers_path: str
 ) -> None:
     trunk = make_trunk()
     number = make_number("+14155550100")
-    assert bind(client, trunk["sid"], number["sid"]).status_code == 201
-    assert client.delete(f"/v1/Trunks/{trunk['sid']}").status_code == 204
-    fetched = client.get(f"{numbers_path}/{number['sid']}.json").json()
+    assert bind(http, trunk["sid"], number["sid"]).status_code == 201
+    assert http.delete(f"/v1/Trunks/{trunk['sid']}").status_code == 204
+    fetched = http.get(f"{numbers_path}/{number['sid']}.json").json()
     assert fetched["trunk_sid"] is None
 
 
 # ---------------------------------------------------------------------- binding
 def test_bind_fetch_list_unbind(
-    client: httpx.Client,
-    emulator: EmulatorServer,
+    http: httpx.Client,
+    emulator_server: EmulatorServer,
     make_trunk: Factory,
     make_number: Factory,
     numbers_path: str,
@@ -118,68 +118,68 @@ def test_bind_fetch_list_unbind(
     assert number["voice_application_sid"] == app_sid
     tk, pn = trunk["sid"], number["sid"]
 
-    created = bind(client, tk, pn)
+    created = bind(http, tk, pn)
     assert created.status_code == 201
     resource = created.json()
     assert resource["sid"] == pn
     assert resource["trunk_sid"] == tk
     assert resource["phone_number"] == "+14155550100"
     assert resource["voice_application_sid"] is None
-    assert resource["url"] == f"{emulator.base_url}/v1/Trunks/{tk}/PhoneNumbers/{pn}"
+    assert resource["url"] == f"{emulator_server.base_url}/v1/Trunks/{tk}/PhoneNumbers/{pn}"
     assert resource["links"]["phone_number"] == (
-        f"{emulator.base_url}/2010-04-01/Accounts/{emulator.account_sid}/IncomingPhoneNumbers/{pn}"
+        f"{emulator_server.base_url}/2010-04-01/Accounts/{emulator_server.account_sid}/IncomingPhoneNumbers/{pn}"
     )
 
-    incoming = client.get(f"{numbers_path}/{pn}.json").json()
+    incoming = http.get(f"{numbers_path}/{pn}.json").json()
     assert incoming["trunk_sid"] == tk
     assert incoming["voice_application_sid"] is None
 
-    fetched = client.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}")
+    fetched = http.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}")
     assert fetched.status_code == 200
     assert fetched.json() == resource
 
-    listed = client.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()
+    listed = http.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()
     assert [n["sid"] for n in listed["phone_numbers"]] == [pn]
 
-    deleted = client.delete(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}")
+    deleted = http.delete(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}")
     assert deleted.status_code == 204
     assert deleted.content == b""
-    assert client.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] is None
-    twilio_error(client.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
-    twilio_error(client.delete(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
-    assert client.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()["phone_numbers"] == []
+    assert http.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] is None
+    twilio_error(http.get(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
+    twilio_error(http.delete(f"/v1/Trunks/{tk}/PhoneNumbers/{pn}"), 404, 20404)
+    assert http.get(f"/v1/Trunks/{tk}/PhoneNumbers").json()["phone_numbers"] == []
 
 
 def test_number_on_other_trunk_is_not_visible(
-    client: httpx.Client, make_trunk: Factory, make_number: Factory, twilio_error: ErrorCheck
+    http: httpx.Client, make_trunk: Factory, make_number: Factory, twilio_error: ErrorCheck
 ) -> None:
     a, b = make_trunk()["sid"], make_trunk()["sid"]
     pn = make_number("+14155550100")["sid"]
-    assert bind(client, a, pn).status_code == 201
-    twilio_error(client.get(f"/v1/Trunks/{b}/PhoneNumbers/{pn}"), 404, 20404)
-    twilio_error(client.delete(f"/v1/Trunks/{b}/PhoneNumbers/{pn}"), 404, 20404)
-    assert client.get(f"/v1/Trunks/{a}/PhoneNumbers/{pn}").status_code == 200
+    assert bind(http, a, pn).status_code == 201
+    twilio_error(http.get(f"/v1/Trunks/{b}/PhoneNumbers/{pn}"), 404, 20404)
+    twilio_error(http.delete(f"/v1/Trunks/{b}/PhoneNumbers/{pn}"), 404, 20404)
+    assert http.get(f"/v1/Trunks/{a}/PhoneNumbers/{pn}").status_code == 200
 
 
 def test_bind_unknown_number_or_trunk(
-    client: httpx.Client, make_trunk: Factory, make_number: Factory, twilio_error: ErrorCheck
+    http: httpx.Client, make_trunk: Factory, make_number: Factory, twilio_error: ErrorCheck
 ) -> None:
     tk = make_trunk()["sid"]
     pn = make_number("+14155550100")["sid"]
-    twilio_error(bind(client, tk, MISSING_PN), 404, 20404)
-    twilio_error(bind(client, MISSING_TK, pn), 404, 20404)
-    twilio_error(client.get(f"/v1/Trunks/{MISSING_TK}/PhoneNumbers"), 404, 20404)
+    twilio_error(bind(http, tk, MISSING_PN), 404, 20404)
+    twilio_error(bind(http, MISSING_TK, pn), 404, 20404)
+    twilio_error(http.get(f"/v1/Trunks/{MISSING_TK}/PhoneNumbers"), 404, 20404)
 
 
 def test_bind_validates_phone_number_sid(
-    client: httpx.Client, make_trunk: Factory, twilio_error: ErrorCheck
+    http: httpx.Client, make_trunk: Factory, twilio_error: ErrorCheck
 ) -> None:
     tk = make_trunk()["sid"]
-    missing = twilio_error(client.post(f"/v1/Trunks/{tk}/PhoneNumbers"), 400, 20001)
+    missing = twilio_error(http.post(f"/v1/Trunks/{tk}/PhoneNumbers"), 400, 20001)
     assert missing["message"] == "Missing required parameter PhoneNumberSid in the post body"
-    malformed = twilio_error(bind(client, tk, "PN123"), 400, 20001)
+    malformed = twilio_error(bind(http, tk, "PN123"), 400, 20001)
     assert malformed["message"] == "Invalid PhoneNumberSid: must match ^PN[0-9a-fA-F]{32}\\Z"
-    as_json = client.post(f"/v1/Trunks/{tk}/PhoneNumbers", json={"PhoneNumberSid": MISSING_PN})
+    as_json = http.post(f"/v1/Trunks/{tk}/PhoneNumbers", json={"PhoneNumberSid": MISSING_PN})
     twilio_error(as_json, 400, 20001)
 
 
@@ -193,21 +193,19 @@ def test_bind_validates_phone_number_sid(
         "/v1/Unknown",
     ],
 )
-def test_malformed_or_unknown_paths_are_404(
-    client: httpx.Client, path: str, twilio_error: ErrorCheck
-) -> None:
-    body = twilio_error(client.get(path), 404, 20404)
+def test_malformed_or_unknown_paths_are_404(http: httpx.Client, path: str, twilio_error: ErrorCheck) -> None:
+    body = twilio_error(http.get(path), 404, 20404)
     assert body["message"] == f"The requested resource {path[3:]} was not found"
 
 
-def test_wrong_method_is_405(client: httpx.Client, make_trunk: Factory, twilio_error: ErrorCheck) -> None:
+def test_wrong_method_is_405(http: httpx.Client, make_trunk: Factory, twilio_error: ErrorCheck) -> None:
     tk = make_trunk()["sid"]
-    response = client.post(f"/v1/Trunks/{tk}/PhoneNumbers/{MISSING_PN}")
+    response = http.post(f"/v1/Trunks/{tk}/PhoneNumbers/{MISSING_PN}")
     twilio_error(response, 405, 20004)
 
 
 def test_one_trunk_per_number_reject_policy(
-    client: httpx.Client,
+    http: httpx.Client,
     make_trunk: Factory,
     make_number: Factory,
     numbers_path: str,
@@ -215,18 +213,18 @@ def test_one_trunk_per_number_reject_policy(
 ) -> None:
     a, b = make_trunk()["sid"], make_trunk()["sid"]
     pn = make_number("+14155550100")["sid"]
-    assert bind(client, a, pn).status_code == 201
+    assert bind(http, a, pn).status_code == 201
 
-    same = twilio_error(bind(client, a, pn), 400, 20001)
+    same = twilio_error(bind(http, a, pn), 400, 20001)
     assert same["message"] == f"Phone number {pn} is already associated with trunk {a}"
-    other = twilio_error(bind(client, b, pn), 400, 20001)
+    other = twilio_error(bind(http, b, pn), 400, 20001)
     assert a in other["message"]
-    assert client.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] == a
-    assert client.get(f"/v1/Trunks/{b}/PhoneNumbers").json()["phone_numbers"] == []
+    assert http.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] == a
+    assert http.get(f"/v1/Trunks/{b}/PhoneNumbers").json()["phone_numbers"] == []
 
 
 def test_move_policy_rebinds(
-    client: httpx.Client,
+    http: httpx.Client,
     control: EmulatorControl,
     make_trunk: Factory,
     make_number: Factory,
@@ -235,17 +233,17 @@ def test_move_policy_rebinds(
     control.update_settings(bound_number_policy="move")
     a, b = make_trunk()["sid"], make_trunk()["sid"]
     pn = make_number("+14155550100")["sid"]
-    assert bind(client, a, pn).status_code == 201
-    assert bind(client, a, pn).status_code == 201  # idempotent on the same trunk
-    moved = bind(client, b, pn)
+    assert bind(http, a, pn).status_code == 201
+    assert bind(http, a, pn).status_code == 201  # idempotent on the same trunk
+    moved = bind(http, b, pn)
     assert moved.status_code == 201
     assert moved.json()["trunk_sid"] == b
-    assert client.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] == b
-    assert client.get(f"/v1/Trunks/{a}/PhoneNumbers").json()["phone_numbers"] == []
+    assert http.get(f"{numbers_path}/{pn}.json").json()["trunk_sid"] == b
+    assert http.get(f"/v1/Trunks/{a}/PhoneNumbers").json()["phone_numbers"] == []
 
 
 def test_already_bound_error_is_configurable(
-    client: httpx.Client,
+    http: httpx.Client,
     control: EmulatorControl,
     make_trunk: Factory,
     make_number: Factory,
@@ -254,28 +252,28 @@ def test_already_bound_error_is_configurable(
     control.update_settings(already_bound_status=409, already_bound_code=21999)
     tk = make_trunk()["sid"]
     pn = make_number("+14155550100")["sid"]
-    bind(client, tk, pn)
-    twilio_error(bind(client, tk, pn), 409, 21999)
+    bind(http, tk, pn)
+    twilio_error(bind(http, tk, pn), 409, 21999)
 
 
 # ---------------------------------------------------------------------- paging
 def test_paging_follows_absolute_next_page_url(
-    client: httpx.Client, emulator: EmulatorServer, make_trunk: Factory, make_number: Factory
+    http: httpx.Client, emulator_server: EmulatorServer, make_trunk: Factory, make_number: Factory
 ) -> None:
     tk = make_trunk()["sid"]
     expected = set()
     for i in range(7):
         pn = make_number(f"+1415555{i:04d}")["sid"]
-        assert bind(client, tk, pn).status_code == 201
+        assert bind(http, tk, pn).status_code == 201
         expected.add(pn)
     make_number("+14155559999")  # not on the trunk
 
     seen: list[str] = []
-    url: str | None = f"{emulator.base_url}/v1/Trunks/{tk}/PhoneNumbers?PageSize=3"
+    url: str | None = f"{emulator_server.base_url}/v1/Trunks/{tk}/PhoneNumbers?PageSize=3"
     pages = []
     while url is not None:
-        assert url.startswith(emulator.base_url + "/")
-        response = client.get(url)
+        assert url.startswith(emulator_server.base_url + "/")
+        response = http.get(url)
         assert response.status_code == 200
         meta = response.json()["meta"]
         pages.append(meta)
@@ -291,7 +289,7 @@ def test_paging_follows_absolute_next_page_url(
     assert pages[0]["first_page_url"].endswith("?PageSize=3&Page=0")
     assert pages[0]["page_size"] == 3
 
-    previous = client.get(pages[2]["previous_page_url"]).json()
+    previous = http.get(pages[2]["previous_page_url"]).json()
     assert [n["sid"] for n in previous["phone_numbers"]] == seen[3:6]
 
 
@@ -300,25 +298,23 @@ def test_paging_follows_absolute_next_page_url(
     ["PageToken=garbage", "PageToken=PATK" + "0" * 32, f"PageToken=PA{MISSING_PN}&Page=0"],
 )
 def test_bad_page_token(
-    client: httpx.Client, make_trunk: Factory, query: str, twilio_error: ErrorCheck
+    http: httpx.Client, make_trunk: Factory, query: str, twilio_error: ErrorCheck
 ) -> None:
     tk = make_trunk()["sid"]
-    body = twilio_error(client.get(f"/v1/Trunks/{tk}/PhoneNumbers?{query}"), 400, 21481)
+    body = twilio_error(http.get(f"/v1/Trunks/{tk}/PhoneNumbers?{query}"), 400, 21481)
     assert body["message"] == "Invalid PageToken"
 
 
 @pytest.mark.parametrize("size", ["0", "1001", "abc", "-5"])
-def test_bad_page_size(
-    client: httpx.Client, make_trunk: Factory, size: str, twilio_error: ErrorCheck
-) -> None:
+def test_bad_page_size(http: httpx.Client, make_trunk: Factory, size: str, twilio_error: ErrorCheck) -> None:
     tk = make_trunk()["sid"]
-    body = twilio_error(client.get(f"/v1/Trunks/{tk}/PhoneNumbers", params={"PageSize": size}), 400, 20001)
+    body = twilio_error(http.get(f"/v1/Trunks/{tk}/PhoneNumbers", params={"PageSize": size}), 400, 20001)
     assert "PageSize" in body["message"]
 
 
-def test_page_size_limits_accepted(client: httpx.Client, make_trunk: Factory) -> None:
+def test_page_size_limits_accepted(http: httpx.Client, make_trunk: Factory) -> None:
     tk = make_trunk()["sid"]
     for size in ("1", "1000"):
-        response = client.get(f"/v1/Trunks/{tk}/PhoneNumbers", params={"PageSize": size})
+        response = http.get(f"/v1/Trunks/{tk}/PhoneNumbers", params={"PageSize": size})
         assert response.status_code == 200
         assert response.json()["meta"]["page_size"] == int(size)

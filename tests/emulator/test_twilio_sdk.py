@@ -30,9 +30,9 @@ class EmulatorHttpClient(TwilioHttpClient):
 
 
 @pytest.fixture
-def sdk(emulator: EmulatorServer) -> Client:
-    username, password = emulator.auth
-    return Client(username, password, http_client=EmulatorHttpClient(emulator.base_url))
+def sdk(emulator_server: EmulatorServer) -> Client:
+    username, password = emulator_server.auth
+    return Client(username, password, http_client=EmulatorHttpClient(emulator_server.base_url))
 
 
 def test_sdk_binding_lifecycle(sdk: Client, control: EmulatorControl) -> None:

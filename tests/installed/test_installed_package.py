@@ -114,7 +114,7 @@ def venv(dists: Dists, scratch: Path) -> Path:
 
 
 @pytest.fixture
-def emulator(venv: Path, workdir: Path) -> Iterator[str]:
+def emulator_url(venv: Path, workdir: Path) -> Iterator[str]:
     """``twilio-trunking-emulator`` from the virtualenv's ``bin``; yields its base URL."""
     seed = workdir / "seed.json"
     seed.write_text(
@@ -158,7 +158,7 @@ def trunk_numbers(base_url: str) -> set[str]:
 
 
 def test_installed_package_from_a_users_project(
-    venv: Path, pulumi_links: Path, emulator: str, workdir: Path
+    venv: Path, pulumi_links: Path, emulator_url: str, workdir: Path
 ) -> None:
     project = workdir / "project"
     project.mkdir()
@@ -179,10 +179,10 @@ def test_installed_package_from_a_users_project(
     user.twilio_env = {
         "TWILIO_ACCOUNT_SID": ACCOUNT,
         "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_API_BASE_URL": emulator,
+        "TWILIO_API_BASE_URL": emulator_url,
     }
     user.pulumi("up", "--yes")
-    assert trunk_numbers(emulator) == set(NUMBERS.values())
+    assert trunk_numbers(emulator_url) == set(NUMBERS.values())
 
     outputs = json.loads(user.pulumi("stack", "output", "--json").stdout)
     assert sorted(outputs["bound"]) == sorted(NUMBERS.values())
@@ -220,7 +220,7 @@ def test_installed_package_from_a_users_project(
     }
 
     user.pulumi("destroy", "--yes")
-    assert trunk_numbers(emulator) == set()
+    assert trunk_numbers(emulator_url) == set()
     assert pip_freeze(venv) == installed_before  # pulumi installed nothing, for the program or the pack
 
 

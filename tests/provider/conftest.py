@@ -57,9 +57,11 @@ def stack_config(emulator: TwilioEmulator, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def provider(emulator: TwilioEmulator, control: EmulatorControl) -> TrunkPhoneNumberAssociationProvider:
+def provider(
+    twilio_emulator: TwilioEmulator, control: EmulatorControl
+) -> TrunkPhoneNumberAssociationProvider:
     configured = TrunkPhoneNumberAssociationProvider(ProviderSession())
-    configured.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
+    configured.configure(ConfigureRequest(Config(stack_config(twilio_emulator), "proj")))
     return configured
 
 
@@ -69,8 +71,8 @@ def next_update(provider: TrunkPhoneNumberAssociationProvider) -> TrunkPhoneNumb
 
 
 @pytest.fixture
-def client(emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[TwilioClient]:
-    twilio = TwilioClient(resolve_config(stack_config(emulator).get, {}).client_settings())
+def client(twilio_emulator: TwilioEmulator, control: EmulatorControl) -> Iterator[TwilioClient]:
+    twilio = TwilioClient(resolve_config(stack_config(twilio_emulator).get, {}).client_settings())
     yield twilio
     twilio.close()
 

@@ -56,8 +56,8 @@ def test_missing_trunk_is_a_typed_404(client: TwilioClient, seeded: Seeded) -> N
     assert client.fetch_trunk(seeded.trunk).sid == seeded.trunk
 
 
-def test_wrong_token_is_20003_and_never_echoed(emulator: EmulatorServer, seeded: Seeded) -> None:
-    config = stack_config(emulator, **{"twilio:authToken": "wrong-token-abc"})
+def test_wrong_token_is_20003_and_never_echoed(twilio_emulator: EmulatorServer, seeded: Seeded) -> None:
+    config = stack_config(twilio_emulator, **{"twilio:authToken": "wrong-token-abc"})
     client = TwilioClient(resolve_config(config.get, {}).client_settings())
     with pytest.raises(TwilioApiError) as caught:
         client.fetch_trunk(seeded.trunk)

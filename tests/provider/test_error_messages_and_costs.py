@@ -85,12 +85,12 @@ def _closed_loopback_port() -> int:
 
 
 def test_connection_error_names_the_base_url_and_the_attempts(
-    seeded: Seeded, emulator: TwilioEmulator
+    seeded: Seeded, twilio_emulator: TwilioEmulator
 ) -> None:
     base_url = f"http://127.0.0.1:{_closed_loopback_port()}"
     provider = _configured(
         {
-            "twilio:accountSid": emulator.account_sid,
+            "twilio:accountSid": twilio_emulator.account_sid,
             "twilio:authToken": TOKEN,
             "twilio:apiBaseUrl": base_url,
             "twilio:maxAttempts": "3",
@@ -142,21 +142,21 @@ def test_refused_credentials_name_their_settings_never_the_secret(
     env: dict[str, str],
     origins: str,
     secret: str,
-    emulator: TwilioEmulator,
+    twilio_emulator: TwilioEmulator,
     control: EmulatorControl,
     seeded: Seeded,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name, value in env.items():
-        monkeypatch.setenv(name, value.format(account=emulator.account_sid))
-    stack = {key: value.format(account=emulator.account_sid) for key, value in config.items()}
-    provider = _configured({**stack, "twilio:apiBaseUrl": emulator.base_url})
+        monkeypatch.setenv(name, value.format(account=twilio_emulator.account_sid))
+    stack = {key: value.format(account=twilio_emulator.account_sid) for key, value in config.items()}
+    provider = _configured({**stack, "twilio:apiBaseUrl": twilio_emulator.base_url})
     with pytest.raises(ConfigurationError) as caught:
         create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")
     message = str(caught.value)
     assert message.startswith("Twilio refused the credentials (HTTP 401"), message
     assert (
-        f"they came from {origins}, sent to {emulator.base_url} (from stack config twilio:apiBaseUrl)"
+        f"they came from {origins}, sent to {twilio_emulator.base_url} (from stack config twilio:apiBaseUrl)"
         in message
     )
     assert secret not in message and TOKEN not in message

@@ -82,11 +82,11 @@ def _seed_numbers(control: EmulatorControl, prefix: str, count: int) -> list[dic
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
-    name: str, emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded, client: TwilioClient
+    name: str, twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded, client: TwilioClient
 ) -> None:
     scenario = SCENARIOS[name]
     numbers = _seed_numbers(control, "+1628666", NUMBERS)
-    provider = _provider(emulator, **scenario.config)
+    provider = _provider(twilio_emulator, **scenario.config)
     # Half the bindings declared by E.164 number, half by PN SID, as users mix them.
     declared = [
         {"phone_number": n["phone_number"]} if i % 2 else {"phone_number_sid": n["sid"]}
@@ -129,7 +129,7 @@ def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
 
 
 def test_a_refresh_of_many_bindings_under_faults_stays_on_the_list_endpoint(
-    emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
 ) -> None:
     numbers = _seed_numbers(control, "+1628777", 300)
     control.seed(
@@ -140,7 +140,7 @@ def test_a_refresh_of_many_bindings_under_faults_stays_on_the_list_endpoint(
             ]
         }
     )
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     control.clear_requests()
     control.set_faults(
         [{"kind": "status", "status": 429, "rate": 0.15}, {"kind": "status", "status": 503, "rate": 0.15}],
@@ -186,11 +186,13 @@ def test_a_non_retryable_answer_to_a_bind_fails_at_once_with_twilios_code(
 
 
 def test_a_wrong_token_fails_the_first_request_with_20003(
-    emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
 ) -> None:
     provider = Provider(ProviderSession())
     provider.configure(
-        ConfigureRequest(Config(stack_config(emulator, **{"twilio:authToken": "not-the-token"}), "proj"))
+        ConfigureRequest(
+            Config(stack_config(twilio_emulator, **{"twilio:authToken": "not-the-token"}), "proj")
+        )
     )
     with pytest.raises(ConfigurationError) as caught:
         create_binding(provider, trunk_sid=seeded.trunk, phone_number="+14155550101")

@@ -198,7 +198,7 @@ class TestCreate:
 
     def test_missing_credentials_fail_naming_what_to_set(
         self,
-        emulator: EmulatorServer,
+        twilio_emulator: EmulatorServer,
         control: EmulatorControl,
         seeded: Seeded,
         monkeypatch: pytest.MonkeyPatch,
@@ -208,7 +208,11 @@ class TestCreate:
         provider.configure(
             ConfigureRequest(
                 Config(
-                    {"twilio:accountSid": emulator.account_sid, "twilio:apiBaseUrl": emulator.base_url}, "p"
+                    {
+                        "twilio:accountSid": twilio_emulator.account_sid,
+                        "twilio:apiBaseUrl": twilio_emulator.base_url,
+                    },
+                    "p",
                 )
             )
         )
@@ -356,10 +360,12 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
 
 
 def test_errors_never_contain_the_token(
-    emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
 ) -> None:
     provider = fresh()
-    provider.configure(ConfigureRequest(Config(stack_config(emulator, **{"twilio:maxAttempts": "3"}), "p")))
+    provider.configure(
+        ConfigureRequest(Config(stack_config(twilio_emulator, **{"twilio:maxAttempts": "3"}), "p"))
+    )
     control.set_faults([{"kind": "status", "status": 503, "rate": 1.0}])
     with pytest.raises(ProviderError, match="HTTP 503") as caught:
         create_binding(provider, trunk_sid=seeded.trunk, phone_number_sid=seeded.numbers["+14155550101"])

@@ -33,7 +33,7 @@ def _provider(emulator: EmulatorServer) -> TrunkPhoneNumberAssociationProvider:
 
 
 def test_small_stack_in_a_big_account_costs_about_one_request_per_call(
-    emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     free = [n for n in numbers.values() if n["trunk_sid"] is None]
@@ -46,14 +46,14 @@ def test_small_stack_in_a_big_account_costs_about_one_request_per_call(
         for i, n in enumerate(stack)
     ]
     # up: create each binding (4 at a time, as the provider host calls it)
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     with ThreadPoolExecutor(4) as pool:
         created = list(pool.map(provider.create, declared))
     up = control.requests()
     assert up["total"] <= 2 * len(stack), up["counts"]  # one lookup and one POST each: no list page
     # refresh: a new process reads the same bindings back
     control.clear_requests()
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     with ThreadPoolExecutor(4) as pool:
         reads = list(pool.map(lambda c: provider.read(c[0].id, c[1]), zip(created, declared, strict=True)))
     assert all(r.id for r in reads)
@@ -62,11 +62,11 @@ def test_small_stack_in_a_big_account_costs_about_one_request_per_call(
 
 
 def test_small_refresh_against_a_big_trunk_stays_within_two_requests_a_binding(
-    emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     on_big = [n for n in numbers.values() if n["trunk_sid"] == trunks[0]][::500][:5]
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     states = [
         (f"{trunks[0]}/{n['sid']}", {"trunk_sid": trunks[0], "phone_number_sid": n["sid"]}) for n in on_big
     ]
@@ -77,11 +77,11 @@ def test_small_refresh_against_a_big_trunk_stays_within_two_requests_a_binding(
 
 
 def test_big_refresh_of_one_trunk_reads_its_pages_once(
-    emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     on_big = [n for n in numbers.values() if n["trunk_sid"] == trunks[0]][:600]
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     states = [
         (f"{trunks[0]}/{n['sid']}", {"trunk_sid": trunks[0], "phone_number_sid": n["sid"]}) for n in on_big
     ]
@@ -95,7 +95,7 @@ def test_big_refresh_of_one_trunk_reads_its_pages_once(
 
 
 def test_a_bigger_stack_reads_the_account_once_and_binds_from_it(
-    emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: EmulatorServer, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     free = [n for n in numbers.values() if n["trunk_sid"] is None][:60]
@@ -104,7 +104,7 @@ def test_a_bigger_stack_reads_the_account_once_and_binds_from_it(
         | ({"phone_number": n["phone_number"]} if i % 2 else {"phone_number_sid": n["sid"]})
         for i, n in enumerate(free)
     ]
-    provider = _provider(emulator)
+    provider = _provider(twilio_emulator)
     with ThreadPoolExecutor(4) as pool:
         created = list(pool.map(provider.create, declared))
     assert {c.outs["phone_number_sid"] for c in created} == {n["sid"] for n in free}

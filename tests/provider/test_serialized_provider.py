@@ -31,7 +31,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def mocks(monkeypatch: pytest.MonkeyPatch) -> RecordingMocks:
+def recording_mocks(monkeypatch: pytest.MonkeyPatch) -> RecordingMocks:
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("TWILIO_API_SECRET", API_SECRET)
@@ -52,13 +52,13 @@ def _stored_provider(mocks: RecordingMocks) -> str:
 
 
 @pulumi.runtime.test
-def test_serialized_provider_holds_no_credential(mocks: RecordingMocks) -> pulumi.Output[Any]:
+def test_serialized_provider_holds_no_credential(recording_mocks: RecordingMocks) -> pulumi.Output[Any]:
     binding = TrunkPhoneNumberAssociation("b", trunk_sid="TK" + "a" * 32, phone_number="+14155550100")
 
     def check(_: Any) -> None:
-        [args] = mocks.registered
+        [args] = recording_mocks.registered
         assert args.typ == RESOURCE_TYPE
-        blob = _stored_provider(mocks)
+        blob = _stored_provider(recording_mocks)
         raw = base64.b64decode(blob)
         for secret in (TOKEN, API_SECRET):
             assert secret.encode() not in raw
@@ -86,14 +86,14 @@ def test_serialized_provider_holds_no_credential(mocks: RecordingMocks) -> pulum
     return binding.urn.apply(check)
 
 
-def test_plain_bad_inputs_fail_before_anything_is_registered(mocks: RecordingMocks) -> None:
+def test_plain_bad_inputs_fail_before_anything_is_registered(recording_mocks: RecordingMocks) -> None:
     with pytest.raises(InvalidBindingInputs) as caught:
         TrunkPhoneNumberAssociation("bad", trunk_sid="TK123", phone_number="4155550100")
     message = str(caught.value)
     assert "'bad'" in message
     assert "trunk_sid" in message and "^TK[0-9a-fA-F]{32}$" in message
     assert "phone_number" in message and "E.164" in message
-    assert mocks.registered == []
+    assert recording_mocks.registered == []
 
 
 # What 0.1.0 stored under ``__provider`` for every binding (taken from a 0.1.0 stack export).

@@ -18,7 +18,7 @@ from tests.security.fake_api import ConnectionCounter
 
 
 @pytest.fixture
-def attacker() -> Iterator[ConnectionCounter]:
+def connection_counter() -> Iterator[ConnectionCounter]:
     with ConnectionCounter() as counter:
         yield counter
 
@@ -33,12 +33,12 @@ def attacker() -> Iterator[ConnectionCounter]:
     ],
 )
 def test_a_hostile_region_or_edge_never_reaches_another_host(
-    tmp_path: Path, attacker: ConnectionCounter, variable: str, value: str
+    tmp_path: Path, connection_counter: ConnectionCounter, variable: str, value: str
 ) -> None:
-    hostile = value.format(port=attacker.port)
+    hostile = value.format(port=connection_counter.port)
     result = run_discover("", tmp_path / "out", env={variable: hostile})
     assert result.returncode == 2, result.stderr
-    assert attacker.connections == 0
+    assert connection_counter.connections == 0
     (line,) = result.stderr.strip().splitlines()
     assert f"environment variable {variable}" in line
     assert ("us1, ie1, au1" if variable == "TWILIO_REGION" else "ashburn, dublin") in line

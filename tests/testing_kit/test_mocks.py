@@ -15,12 +15,12 @@ KNOWN_SID = "PN" + "1" * 32
 
 
 @pytest.fixture
-def mocks() -> BindingMocks:
+def binding_mocks() -> BindingMocks:
     return set_binding_mocks({"+14155550100": KNOWN_SID})
 
 
 @pulumi.runtime.test
-def test_outputs_answer_like_the_provider(mocks: BindingMocks) -> pulumi.Output[Any]:
+def test_outputs_answer_like_the_provider(binding_mocks: BindingMocks) -> pulumi.Output[Any]:
     by_number = TrunkPhoneNumberAssociation("by-number", trunk_sid=TRUNK, phone_number="+14155550100")
     by_sid = TrunkPhoneNumberAssociation("by-sid", trunk_sid=TRUNK, phone_number_sid="PN" + "2" * 32)
 
@@ -30,7 +30,7 @@ def test_outputs_answer_like_the_provider(mocks: BindingMocks) -> pulumi.Output[
         assert number_id == f"{TRUNK}/{KNOWN_SID}"
         assert sid_e164 is None  # a number the table does not know keeps its declared form only
         assert sid_trunk == TRUNK
-        assert sorted((b.name, b.phone_number_sid) for b in mocks.bindings) == [
+        assert sorted((b.name, b.phone_number_sid) for b in binding_mocks.bindings) == [
             ("by-number", KNOWN_SID),
             ("by-sid", "PN" + "2" * 32),
         ]
