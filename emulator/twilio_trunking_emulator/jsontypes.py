@@ -15,6 +15,8 @@ class RequestLogEntryJson(TypedDict):
     query: str
     # Status the emulator produced; ``None`` when the connection was dropped first.
     status: int | None
+    # When the request arrived (Unix time, seconds): with ``duration_ms``, requests in flight over time.
+    started_at: float
     duration_ms: float
     # ``status``/``drop``/``drop_after``/``latency``/``concurrency`` when one applied.
     fault: str | None

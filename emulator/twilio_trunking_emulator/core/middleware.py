@@ -65,7 +65,7 @@ class TwilioMiddleware:
             await self.app(scope, receive, send)
             return
         ctx = self.ctx
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         outcome = _Outcome()
         ctx.in_flight += 1
         try:
@@ -79,6 +79,7 @@ class TwilioMiddleware:
                     route=resolve_route(self.routes, scope),
                     query=scope.get("query_string", b"").decode("latin-1"),
                     status=outcome.status,
+                    started_at=round(started_at, 6),
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
                     fault=outcome.fault,
                 )
