@@ -69,3 +69,28 @@ def test_bad_inputs_fail_like_check_would() -> None:
     )
     with pytest.raises(InvalidBindingInputs, match="trunk_sid"):
         mocks.new_resource(args)
+
+
+@pulumi.runtime.test
+def test_the_plugins_typed_resources_are_answered_too(mocks: BindingMocks) -> pulumi.Output[Any]:
+    import pulumi_twilio_trunking.plugin as twilio_trunking
+
+    line = twilio_trunking.TrunkPhoneNumberAssociation("line", trunk_sid=TRUNK, phone_number="+14155550100")
+    exact = twilio_trunking.ExclusiveTrunk(
+        "exact", trunk_sid=TRUNK, associated_phone_number_sids=[line.phone_number_sid]
+    )
+
+    def check(values: list[Any]) -> None:
+        line_id, sid, trunk, declared, strays = values
+        assert line_id == sid == KNOWN_SID  # the plugin's id is the number
+        assert trunk == TRUNK
+        assert declared == [KNOWN_SID] and strays == []
+        assert [(b.name, b.phone_number_sid) for b in mocks.bindings] == [("line", KNOWN_SID)]
+
+    return pulumi.Output.all(
+        line.id,
+        line.phone_number_sid,
+        line.trunk_sid,
+        exact.declared_phone_number_sids,
+        exact.stray_phone_number_sids,
+    ).apply(check)

@@ -16,7 +16,9 @@ import pulumi
 
 from ..errors import InvalidBindingInputs
 from ..properties import (
+    ADOPT,
     ASSOCIATED_SIDS,
+    ASSOCIATION_TYPES,
     DECLARED_SIDS,
     EXCLUSIVE_RESOURCE_NAME,
     EXCLUSIVE_RESOURCE_TYPE,
@@ -24,12 +26,15 @@ from ..properties import (
     OUTPUT_PROPERTIES,
     PHONE_NUMBER,
     PHONE_NUMBER_SID,
-    RESOURCE_TYPE,
+    PLUGIN_ASSOCIATION_TYPE,
+    PLUGIN_EXCLUSIVE_TYPE,
+    PROTECTED_SIDS,
     RETAINED_SIDS,
     STRAY_SIDS,
     TRUNK_SID,
     UNBOUND_SIDS,
     binding_id,
+    camel,
 )
 from ..validation import validate_binding_inputs, validate_exclusive_inputs
 
@@ -49,7 +54,8 @@ def _fake_sid(prefix: str, seed: str) -> str:
 
 
 class BindingMocks(pulumi.runtime.Mocks):
-    """Mocks that answer ``TrunkPhoneNumberAssociation`` and ``ExclusiveTrunk`` like the provider would.
+    """Mocks that answer ``TrunkPhoneNumberAssociation`` and ``ExclusiveTrunk`` like the provider would,
+    the dynamic resources' and the provider plugin's alike.
 
     ``numbers`` maps the account's E.164 numbers to their PN SIDs; a number not in it gets a stable
     made-up SID. Other resources echo their inputs. Every declared binding is in ``bindings``.
@@ -61,19 +67,25 @@ class BindingMocks(pulumi.runtime.Mocks):
         self.bindings: list[DeclaredBinding] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        if args.typ == EXCLUSIVE_RESOURCE_TYPE:
-            return self._exclusive_trunk(args)
-        if args.typ != RESOURCE_TYPE:
+        plugin = args.typ in (PLUGIN_ASSOCIATION_TYPE, PLUGIN_EXCLUSIVE_TYPE)
+        if args.typ in (EXCLUSIVE_RESOURCE_TYPE, PLUGIN_EXCLUSIVE_TYPE):
+            id_, outputs = self._exclusive_trunk(args.name, _core_names(args.inputs, plugin))
+        elif args.typ in ASSOCIATION_TYPES:
+            id_, outputs = self._association(args.name, _core_names(args.inputs, plugin))
+            id_ = outputs[PHONE_NUMBER_SID] if plugin else id_  # the plugin's id is the number
+        else:
             return f"{args.name}-id", dict(args.inputs)
-        inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__") and v is not None}
+        return id_, {camel(k): v for k, v in outputs.items()} if plugin else outputs
+
+    def _association(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         problems = validate_binding_inputs(inputs)
         if problems:
-            raise InvalidBindingInputs(args.name, problems)
+            raise InvalidBindingInputs(name, problems)
         trunk_sid = str(inputs[TRUNK_SID])
         e164 = inputs.get(PHONE_NUMBER)
         sid = inputs.get(PHONE_NUMBER_SID) or self._sids.get(str(e164)) or _fake_sid("PN", str(e164))
         e164 = e164 or self._numbers.get(sid)
-        self.bindings.append(DeclaredBinding(args.name, trunk_sid, sid, e164))
+        self.bindings.append(DeclaredBinding(name, trunk_sid, sid, e164))
         outputs: dict[str, Any] = dict.fromkeys(OUTPUT_PROPERTIES)
         outputs.update(
             {
@@ -87,18 +99,28 @@ class BindingMocks(pulumi.runtime.Mocks):
         return binding_id(trunk_sid, sid), outputs
 
     @staticmethod
-    def _exclusive_trunk(args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+    def _exclusive_trunk(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """An ExclusiveTrunk on a trunk that holds exactly what the program declares: no strays."""
-        inputs = {k: v for k, v in args.inputs.items() if not k.startswith("__") and v is not None}
         problems = validate_exclusive_inputs(inputs, sid_lists=(ASSOCIATED_SIDS, KEEP))
         if problems:
-            raise InvalidBindingInputs(args.name, problems, resource_type=EXCLUSIVE_RESOURCE_NAME)
+            raise InvalidBindingInputs(name, problems, resource_type=EXCLUSIVE_RESOURCE_NAME)
         declared = sorted(set(inputs.get(ASSOCIATED_SIDS) or []) | set(inputs.get(KEEP) or []))
         outputs = {**inputs, DECLARED_SIDS: declared, STRAY_SIDS: [], UNBOUND_SIDS: [], RETAINED_SIDS: []}
         return str(inputs[TRUNK_SID]), outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return {}, None
+
+
+_PLUGIN_NAMES = {
+    camel(name): name for name in (*OUTPUT_PROPERTIES, ADOPT, ASSOCIATED_SIDS, PROTECTED_SIDS, KEEP)
+}
+
+
+def _core_names(inputs: Mapping[str, Any], plugin: bool) -> dict[str, Any]:
+    """The declared inputs (no internal ``__`` keys, no nulls), by the dynamic resource's names."""
+    given = {k: v for k, v in inputs.items() if not k.startswith("__") and v is not None}
+    return {_PLUGIN_NAMES.get(k, k): v for k, v in given.items()} if plugin else given
 
 
 def set_binding_mocks(
