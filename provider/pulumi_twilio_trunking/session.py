@@ -82,20 +82,16 @@ class ProviderSession:
         """The one line a user sees for ``exc``: the client's errors become ``ProviderError``s naming
         the settings involved and where they came from; the provider's own errors pass as they are, and
         anything else (a bug) is left untouched."""
-        from .twilio.errors import TwilioApiError, TwilioConnectionError
+        from .twilio.errors import TwilioApiError, TwilioConnectionError, TwilioPagingError
 
         if isinstance(exc, ProviderError):
             return exc
         if isinstance(exc, TwilioApiError) and exc.status in (401, 403):
-            config = self.config
-            return ConfigurationError(
-                f"Twilio refused the credentials (HTTP {exc.status}, error {exc.code}: {exc.message}); "
-                f"they came from {config.credential_origins()}, sent to {config.endpoint_description()}: "
-                "check those settings"
-            )
+            detail = f"HTTP {exc.status}, error {exc.code}: {exc.message}"
+            return ConfigurationError(self.config.credentials_refused(detail))
         if isinstance(exc, TwilioConnectionError):
             return ProviderError(f"{exc}; base URL in use: {self.config.endpoint_description()}")
-        if isinstance(exc, TwilioApiError):
+        if isinstance(exc, TwilioApiError | TwilioPagingError):
             return ProviderError(str(exc))
         return exc
 

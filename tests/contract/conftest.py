@@ -21,6 +21,7 @@ from twilio.rest import Client as SdkClient
 from pulumi_twilio_trunking.bindings import TrunkBindings
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.settings import ClientSettings
@@ -147,7 +148,9 @@ def provider(
     """A provider whose client records every request (injected, as a test should)."""
     config = resolve_config(stack_config(twilio_emulator).get, {})
     twilio = TwilioClient(config.client_settings(), transport=recorder)
-    yield TrunkPhoneNumberAssociationProvider(TrunkBindings(twilio, config.snapshot_ttl))
+    yield TrunkPhoneNumberAssociationProvider(
+        ProviderSession(service=TrunkBindings(twilio, config.snapshot_ttl))
+    )
     twilio.close()
 
 
@@ -160,3 +163,8 @@ def sdk_http(twilio_emulator: TwilioEmulator) -> EmulatorHttpClient:
 def sdk(twilio_emulator: TwilioEmulator, control: EmulatorControl, sdk_http: EmulatorHttpClient) -> SdkClient:
     """Twilio's official Python SDK, talking to the emulator."""
     return SdkClient(twilio_emulator.account_sid, AUTH_TOKEN, http_client=sdk_http)
+
+
+def later(provider: TrunkPhoneNumberAssociationProvider) -> TrunkPhoneNumberAssociationProvider:
+    """The provider of a later command: its own update memory, the same (recorded) client."""
+    return TrunkPhoneNumberAssociationProvider(ProviderSession(service=provider.session.service))

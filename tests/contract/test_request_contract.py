@@ -18,7 +18,7 @@ from pulumi_twilio_trunking.bindings import BindingError
 from pulumi_twilio_trunking.errors import ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from tests.contract.conftest import API_KEY, API_SECRET, RecordingTransport, client_settings
+from tests.contract.conftest import API_KEY, API_SECRET, RecordingTransport, client_settings, later
 from tests.contract.openapi import check_request, find_operation, response_errors
 from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 
@@ -145,9 +145,10 @@ class TestProviderFlows:
         id_by_sid, outs_by_sid = _create(provider, trunk_sid=trunk, phone_number_sid=numbers[1]["sid"])
         assert provider.read(id_by_number, outs).id == id_by_number
         assert provider.read(f"{trunk}/{numbers[2]['sid']}", {}).id == ""  # not bound: gone
-        provider.delete(id_by_number, outs)
-        provider.delete(id_by_number, outs)  # already gone
-        provider.delete(id_by_sid, outs_by_sid)
+        removing = later(provider)  # a later command removes them
+        removing.delete(id_by_number, outs)
+        removing.delete(id_by_number, outs)  # already gone
+        removing.delete(id_by_sid, outs_by_sid)
         seen = _checked(recorder)
         assert {"CreatePhoneNumber", "DeletePhoneNumber", "ListIncomingPhoneNumber"} <= set(seen)
 
@@ -171,8 +172,9 @@ class TestProviderFlows:
         e164 = numbers[0]["phone_number"]
         old_id, old_outs = _create(provider, trunk_sid=trunk, phone_number=e164)
         olds = {"trunk_sid": trunk, "phone_number": e164}
-        _, new_outs = _create(provider, olds, trunk_sid=other, phone_number=e164)
-        provider.delete(old_id, old_outs)
+        moving = later(provider)  # the trunk change comes in a later command
+        _, new_outs = _create(moving, olds, trunk_sid=other, phone_number=e164)
+        moving.delete(old_id, old_outs)
         assert new_outs["trunk_sid"] == other
         # A move whose POST fails is restored: the rollback requests must be conformant too.
         control.set_faults(
@@ -187,10 +189,15 @@ class TestProviderFlows:
             ]
         )
         with pytest.raises(BindingError, match="restored"):
-            _create(provider, {"trunk_sid": other, "phone_number": e164}, trunk_sid=trunk, phone_number=e164)
+            _create(
+                later(provider),
+                {"trunk_sid": other, "phone_number": e164},
+                trunk_sid=trunk,
+                phone_number=e164,
+            )
         with pytest.raises(BindingError, match="does not exist"):
             _create(
-                provider,
+                later(provider),
                 {"trunk_sid": other, "phone_number": e164},
                 trunk_sid="TK" + "9" * 32,
                 phone_number=e164,

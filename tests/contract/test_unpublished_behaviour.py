@@ -16,7 +16,7 @@ import pytest
 from pulumi_twilio_trunking.bindings import BindingError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
-from tests.contract.conftest import RecordingTransport
+from tests.contract.conftest import RecordingTransport, later
 from tests.contract.openapi import find_operation
 from twilio_trunking_emulator import EmulatorControl
 
@@ -119,14 +119,14 @@ class TestTheSameOutcomeWhateverTwilioAnswers:
         trunk, other, numbers = _seed(control)
         old = provider.create(provider.check({}, {"trunk_sid": trunk, "phone_number": "+14155550002"}).inputs)
         olds = {"trunk_sid": trunk, "phone_number": "+14155550002"}
-        new = provider.create(
-            provider.check(olds, {"trunk_sid": other, "phone_number": "+14155550002"}).inputs
-        )
+        moving = later(provider)  # the trunk change, in a later command
+        new = moving.create(moving.check(olds, {"trunk_sid": other, "phone_number": "+14155550002"}).inputs)
         assert old.outs is not None and new.outs is not None
-        provider.delete(old.id, old.outs)  # the engine deletes the replaced resource afterwards
+        moving.delete(old.id, old.outs)  # the engine deletes the replaced resource afterwards
         assert _trunk_of(client, numbers[2]["sid"]) == other
-        provider.delete(new.id, new.outs)
-        provider.delete(new.id, new.outs)
+        destroying = later(provider)
+        destroying.delete(new.id, new.outs)
+        destroying.delete(new.id, new.outs)
         assert _trunk_of(client, numbers[2]["sid"]) is None
 
 
@@ -147,6 +147,6 @@ def test_the_one_race_where_twilios_answer_shows(
         assert _create(provider, trunk_sid=trunk, phone_number="+14155550011")["trunk_sid"] == trunk
         assert _trunk_of(client, numbers[11]["sid"]) == trunk
     else:
-        with pytest.raises(BindingError, match=f"was bound to trunk {other} by someone else"):
+        with pytest.raises(BindingError, match=f"was bound to trunk {other} while this create ran"):
             _create(provider, trunk_sid=trunk, phone_number="+14155550011")
         assert _trunk_of(client, numbers[11]["sid"]) == other

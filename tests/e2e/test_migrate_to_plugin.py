@@ -2,7 +2,8 @@
 with no write to Twilio and nothing unbound on the way.
 
 1. ``retain_on_delete=True`` on the dynamic bindings, ``pulumi up``: only their state changes;
-2. the plugin's own credentials (``twilio-trunking:*`` config, or the environment), and the same bindings declared as the plugin's resources with the ``import`` option (id: the PN SID)
+2. the plugin's own credentials (``twilio-trunking:*`` config, or the environment), and the same
+   bindings declared as the plugin's resources with the ``import`` option (id: the PN SID)
    in place of the dynamic ones, ``pulumi up``: the plugin reads and imports them, and the engine
    drops the dynamic ones from the stack without calling their provider.
 """

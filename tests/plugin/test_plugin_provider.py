@@ -35,7 +35,13 @@ ONE, TWO = "+14155550101", "+14155550102"
 
 
 def run(call: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(call)
+    # A loop of its own, never set as the thread's current loop (asyncio.run would unset that, which
+    # the Pulumi SDK's mocks in later tests rely on).
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(call)
+    finally:
+        loop.close()
 
 
 def urn(type_: str, name: str) -> str:
@@ -72,7 +78,7 @@ def bound(control: EmulatorControl) -> dict[str, str | None]:
 
 
 @pytest.fixture
-def provider(twilio_emulator: TwilioEmulator, seeded: Seeded) -> TrunkingProvider:
+def plugin_provider(twilio_emulator: TwilioEmulator, seeded: Seeded) -> TrunkingProvider:
     return configured(twilio_emulator)
 
 
@@ -121,9 +127,9 @@ class TestWithoutCredentials:
 
 class TestAgainstTheEmulator:
     def test_create_by_number_is_identified_by_its_pn_sid(
-        self, provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
     ) -> None:
-        id_, outputs = create(provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
+        id_, outputs = create(plugin_provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
         assert id_ == seeded.numbers[ONE]
         assert outputs["trunkSid"] == seeded.trunk and outputs["phoneNumberSid"] == id_
         assert outputs["ownership"] == "created" and outputs["friendlyName"] == "one"
@@ -131,13 +137,13 @@ class TestAgainstTheEmulator:
 
     def test_a_trunk_change_moves_the_number_in_place(
         self,
-        provider: TrunkingProvider,
+        plugin_provider: TrunkingProvider,
         control: EmulatorControl,
         seeded: Seeded,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        id_, outputs = create(provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
-        later = next_command(provider)
+        id_, outputs = create(plugin_provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
+        later = next_command(plugin_provider)
         news = props({"trunkSid": seeded.other_trunk, "phoneNumber": ONE})
         name = urn(ASSOCIATION_TYPE, "line")
         diff = run(later.diff(DiffRequest(name, id_, props(outputs), news, [])))
@@ -152,44 +158,46 @@ class TestAgainstTheEmulator:
         )
 
     def test_refresh_follows_a_number_moved_out_of_band_and_import_reads_by_id(
-        self, provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
     ) -> None:
-        id_, outputs = create(provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
+        id_, outputs = create(plugin_provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
         control.seed({"phone_numbers": [{"phone_number": ONE, "trunk_sid": seeded.other_trunk}]})
         name = urn(ASSOCIATION_TYPE, "line")
-        read = run(next_command(provider).read(ReadRequest(name, id_, props(outputs), {})))
+        read = run(next_command(plugin_provider).read(ReadRequest(name, id_, props(outputs), {})))
         assert read.resource_id == id_
         assert plain_map(read.inputs)[0] == {"trunkSid": seeded.other_trunk, "phoneNumber": ONE}
         # `pulumi import TYPE NAME ID`: the engine reads with the id alone (PN…, or TK…/PN…).
         for given in (id_, f"{seeded.other_trunk}/{id_}"):
-            imported = run(next_command(provider).read(ReadRequest(name, given, {}, {})))
+            imported = run(next_command(plugin_provider).read(ReadRequest(name, given, {}, {})))
             assert imported.resource_id == id_
             assert plain_map(imported.inputs)[0]["trunkSid"] == seeded.other_trunk
         control.seed({"phone_numbers": [{"phone_number": ONE, "trunk_sid": None}]})
-        gone = run(next_command(provider).read(ReadRequest(name, id_, props(outputs), {})))
+        gone = run(next_command(plugin_provider).read(ReadRequest(name, id_, props(outputs), {})))
         assert gone.resource_id is None
 
     def test_delete_unbinds_unless_the_update_holds_the_binding(
-        self, provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
     ) -> None:
-        id_, outputs = create(provider, "old", trunkSid=seeded.trunk, phoneNumber=ONE)
+        id_, outputs = create(plugin_provider, "old", trunkSid=seeded.trunk, phoneNumber=ONE)
         # A rename in the next update: the new name declares it, so the old name's delete keeps it bound.
-        later = next_command(provider)
+        later = next_command(plugin_provider)
         news = props({"trunkSid": seeded.trunk, "phoneNumber": ONE, "adopt": True})
         run(later.check(CheckRequest(urn(ASSOCIATION_TYPE, "new"), {}, news, b"")))
         run(later.delete(DeleteRequest(urn(ASSOCIATION_TYPE, "old"), id_, props(outputs), 0)))
         assert bound(control)[id_] == seeded.trunk
         run(
-            next_command(provider).delete(DeleteRequest(urn(ASSOCIATION_TYPE, "old"), id_, props(outputs), 0))
+            next_command(plugin_provider).delete(
+                DeleteRequest(urn(ASSOCIATION_TYPE, "old"), id_, props(outputs), 0)
+            )
         )
         assert bound(control)[id_] is None
 
     def test_an_existing_binding_is_refused_with_the_plugins_own_advice(
-        self, provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
     ) -> None:
         control.seed({"phone_numbers": [{"phone_number": ONE, "trunk_sid": seeded.trunk}]})
         with pytest.raises(AlreadyBound) as caught:
-            create(provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
+            create(plugin_provider, "line", trunkSid=seeded.trunk, phoneNumber=ONE)
         message = str(caught.value)
         assert "\n" not in message and "pulumi.Alias" not in message
         assert f"pulumi import {ASSOCIATION_TYPE} NAME {seeded.numbers[ONE]}" in message
@@ -198,28 +206,28 @@ class TestAgainstTheEmulator:
         )
 
     def test_secret_inputs_stay_secret_in_the_outputs(
-        self, provider: TrunkingProvider, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, seeded: Seeded
     ) -> None:
         inputs = props({"trunkSid": seeded.trunk, "phoneNumber": TWO}, secret=("phoneNumber",))
         name = urn(ASSOCIATION_TYPE, "line")
-        checked = run(provider.check(CheckRequest(name, {}, inputs, b"")))
+        checked = run(plugin_provider.check(CheckRequest(name, {}, inputs, b"")))
         assert checked.inputs is not None and checked.inputs["phoneNumber"].is_secret
-        created = run(provider.create(CreateRequest(name, checked.inputs, 0, False)))
+        created = run(plugin_provider.create(CreateRequest(name, checked.inputs, 0, False)))
         assert created.properties["phoneNumber"].is_secret and not created.properties["trunkSid"].is_secret
 
     def test_an_exclusive_trunk_records_strays_before_it_unbinds_them(
-        self, provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
+        self, plugin_provider: TrunkingProvider, control: EmulatorControl, seeded: Seeded
     ) -> None:
         one, two = seeded.numbers[ONE], seeded.numbers[TWO]
         control.seed({"phone_numbers": [{"phone_number": n, "trunk_sid": seeded.trunk} for n in (ONE, TWO)]})
         name = urn(EXCLUSIVE_TYPE, "exact")
         inputs = props({"trunkSid": seeded.trunk, "associatedPhoneNumberSids": [one]})
-        created = run(provider.create(CreateRequest(name, inputs, 0, False)))
+        created = run(plugin_provider.create(CreateRequest(name, inputs, 0, False)))
         assert created.resource_id == seeded.trunk
         outputs = plain_map(created.properties)[0]
         assert outputs["strayPhoneNumberSids"] == [two] and bound(control)[two] == seeded.trunk
         updated = run(
-            next_command(provider).update(
+            next_command(plugin_provider).update(
                 UpdateRequest(name, seeded.trunk, created.properties, inputs, 0, [], False)
             )
         )

@@ -72,7 +72,7 @@ def test_bad_inputs_fail_like_check_would() -> None:
 
 
 @pulumi.runtime.test
-def test_the_plugins_typed_resources_are_answered_too(mocks: BindingMocks) -> pulumi.Output[Any]:
+def test_the_plugins_typed_resources_are_answered_too(binding_mocks: BindingMocks) -> pulumi.Output[Any]:
     import pulumi_twilio_trunking.plugin as twilio_trunking
 
     line = twilio_trunking.TrunkPhoneNumberAssociation("line", trunk_sid=TRUNK, phone_number="+14155550100")
@@ -85,7 +85,7 @@ def test_the_plugins_typed_resources_are_answered_too(mocks: BindingMocks) -> pu
         assert line_id == sid == KNOWN_SID  # the plugin's id is the number
         assert trunk == TRUNK
         assert declared == [KNOWN_SID] and strays == []
-        assert [(b.name, b.phone_number_sid) for b in mocks.bindings] == [("line", KNOWN_SID)]
+        assert [(b.name, b.phone_number_sid) for b in binding_mocks.bindings] == [("line", KNOWN_SID)]
 
     return pulumi.Output.all(
         line.id,
