@@ -137,7 +137,7 @@ class AssociationLifecycle:
         if not replaces and not trunk_changed and isinstance(old_trunk, str) and isinstance(number_sid, str):
             self.session.memory.hold(old_trunk, number_sid, name)  # a move's update claims it when it runs
         # No delete-before-replace: a new number is bound before the old one is unbound, and a trunk
-        # change is carried out as a guarded move (bindings.TrunkBindings._move).
+        # change is carried out as a guarded move (bindings.BindingService._move).
         return Change(
             changes=bool(replaces) or trunk_changed or form != declared_form(olds), replaces=replaces
         )

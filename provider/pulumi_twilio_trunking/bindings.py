@@ -80,19 +80,19 @@ def _e164_key(e164: str) -> str:
     return f"e164:{e164}"
 
 
-class TrunkBindings:
+class BindingService:
     """Binding operations for one Twilio account, shared by every provider call in the process."""
 
     def __init__(self, client: TwilioClient, snapshot_ttl: float) -> None:
         self.client = client
         # Lists or direct reads, by the cost rule of ``snapshots`` (parameters above).
-        self._numbers: SnapshotCache[IncomingPhoneNumber] = SnapshotCache(
+        self._number_snapshots: SnapshotCache[IncomingPhoneNumber] = SnapshotCache(
             snapshot_ttl,
             head_start=NUMBERS_HEAD_START,
             pages_per_call=NUMBERS_PAGES_PER_CALL,
             wait_for_pages=False,
         )
-        self._bindings: SnapshotCache[TrunkPhoneNumber] = SnapshotCache(
+        self._binding_snapshots: SnapshotCache[TrunkPhoneNumber] = SnapshotCache(
             snapshot_ttl, head_start=BINDINGS_HEAD_START, pages_per_call=BINDINGS_PAGES_PER_CALL
         )
 
@@ -126,7 +126,7 @@ class TrunkBindings:
         number: IncomingPhoneNumber | None = None
         if not fresh:
             key = ref.sid or _e164_key(ref.e164 or "")
-            number = self._numbers.lookup(_ACCOUNT_SCOPE, key, self._number_pages).value
+            number = self._number_snapshots.lookup(_ACCOUNT_SCOPE, key, self._number_pages).value
         if number is None:
             # Not in the pages read so far, or a number bought after the snapshot was taken: ask Twilio
             # (by SID, or filtered by PhoneNumber: one request either way).
@@ -141,9 +141,9 @@ class TrunkBindings:
 
     def _remember_number(self, number: IncomingPhoneNumber, trunk_sid: str | None) -> None:
         updated = number.model_copy(update={"trunk_sid": trunk_sid})
-        self._numbers.apply(_ACCOUNT_SCOPE, updated.sid, updated)
+        self._number_snapshots.apply(_ACCOUNT_SCOPE, updated.sid, updated)
         if updated.phone_number:
-            self._numbers.apply(_ACCOUNT_SCOPE, _e164_key(updated.phone_number), updated)
+            self._number_snapshots.apply(_ACCOUNT_SCOPE, _e164_key(updated.phone_number), updated)
 
     # bindings
 
@@ -163,7 +163,9 @@ class TrunkBindings:
 
     def read(self, trunk_sid: str, phone_number_sid: str) -> TrunkPhoneNumber | None:
         """The binding as Twilio holds it, or None when the number is not on that trunk."""
-        found = self._bindings.lookup(trunk_sid, phone_number_sid, lambda: self._binding_pages(trunk_sid))
+        found = self._binding_snapshots.lookup(
+            trunk_sid, phone_number_sid, lambda: self._binding_pages(trunk_sid)
+        )
         if found.answered:
             return found.value
         return self.client.fetch_trunk_phone_number(trunk_sid, phone_number_sid)
@@ -213,7 +215,7 @@ class TrunkBindings:
     def _from_snapshot(self, ref: NumberRef, number: IncomingPhoneNumber) -> bool:
         """Whether ``resolve`` answered from a snapshot (so a decision needs a fresh read) rather than
         from Twilio just now (reading again would be an identical request right after)."""
-        snapshot = self._numbers.peek(_ACCOUNT_SCOPE)
+        snapshot = self._number_snapshots.peek(_ACCOUNT_SCOPE)
         if snapshot is None:
             return False
         return snapshot.get(ref.sid or _e164_key(ref.e164 or "")) is number
@@ -280,7 +282,7 @@ class TrunkBindings:
         self, trunk_sid: str, number: IncomingPhoneNumber, binding: TrunkPhoneNumber
     ) -> None:
         self._remember_number(number, trunk_sid)
-        self._bindings.apply(trunk_sid, number.sid, binding)
+        self._binding_snapshots.apply(trunk_sid, number.sid, binding)
 
     def _move(self, number: IncomingPhoneNumber, from_trunk: str, to_trunk: str) -> TrunkPhoneNumber:
         # Twilio has no atomic move: check the target first, unbind, bind, and restore on failure,
@@ -312,8 +314,8 @@ class TrunkBindings:
     def unbind(self, trunk_sid: str, phone_number_sid: str) -> bool:
         """Unbind the number from this trunk only; False when it was not there (already done)."""
         removed = self.client.delete_trunk_phone_number(trunk_sid, phone_number_sid)
-        self._bindings.apply(trunk_sid, phone_number_sid, None)
-        snapshot = self._numbers.peek(_ACCOUNT_SCOPE)
+        self._binding_snapshots.apply(trunk_sid, phone_number_sid, None)
+        snapshot = self._number_snapshots.peek(_ACCOUNT_SCOPE)
         number = snapshot.get(phone_number_sid) if snapshot is not None else None
         if number is not None and number.trunk_sid == trunk_sid:
             self._remember_number(number, None)

@@ -22,7 +22,7 @@ from .ownership import UpdateMemory
 from .reporting import report, warn
 
 if TYPE_CHECKING:
-    from .bindings import TrunkBindings
+    from .bindings import BindingService
     from .config import ConfigLookup, ConfigSource, ProviderConfig
 
 REFRESH_USES_SAVED_CONFIG: Final = (
@@ -39,7 +39,9 @@ class ProviderSession:
     the first API call, so ``check`` and ``diff`` (all that ``pulumi preview`` runs) need no credentials.
     """
 
-    def __init__(self, *, config: ProviderConfig | None = None, service: TrunkBindings | None = None) -> None:
+    def __init__(
+        self, *, config: ProviderConfig | None = None, service: BindingService | None = None
+    ) -> None:
         self._lock = threading.Lock()
         self._config = config
         self._service = service
@@ -63,15 +65,15 @@ class ProviderSession:
             return self._config
 
     @property
-    def service(self) -> TrunkBindings:
+    def service(self) -> BindingService:
         """The binding service; built (and credentials required) on first use."""
         config = self.config
         with self._lock:
             if self._service is None:
-                from .bindings import TrunkBindings
+                from .bindings import BindingService
                 from .twilio.client import TwilioClient
 
-                self._service = TrunkBindings(TwilioClient(config.client_settings()), config.snapshot_ttl)
+                self._service = BindingService(TwilioClient(config.client_settings()), config.snapshot_ttl)
             return self._service
 
     def warn_once(self, key: str, message: str) -> None:

@@ -18,7 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as SdkResponse
 from twilio.rest import Client as SdkClient
 
-from pulumi_twilio_trunking.bindings import TrunkBindings
+from pulumi_twilio_trunking.bindings import BindingService
 from pulumi_twilio_trunking.config import resolve_config
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.session import ProviderSession
@@ -149,7 +149,7 @@ def provider(
     config = resolve_config(stack_config(twilio_emulator).get, {})
     twilio = TwilioClient(config.client_settings(), transport=recorder)
     yield TrunkPhoneNumberAssociationProvider(
-        ProviderSession(service=TrunkBindings(twilio, config.snapshot_ttl))
+        ProviderSession(service=BindingService(twilio, config.snapshot_ttl))
     )
     twilio.close()
 
