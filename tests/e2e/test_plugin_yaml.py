@@ -275,3 +275,32 @@ def test_explicit_providers_bind_in_two_accounts_from_one_program(
         assert "second-token-55" not in exported and project.emulator.auth[1] not in exported
         project.pulumi.run("destroy", "--yes", "--skip-preview")
         assert second_account.control.state()["phone_numbers"][0]["trunk_sid"] is None
+
+
+def test_pulumi_import_from_a_file_takes_several_bindings_with_no_write(make_project: ProjectFactory) -> None:
+    project = make_project("")
+    declared = numbers(2)
+    seeded = project.seed(declared)
+    trunk = seeded.trunks[0]
+    project.emulator.control.seed(
+        {"phone_numbers": [{"phone_number": n, "trunk_sid": trunk} for n in declared]}
+    )
+    _configure(project)
+    yaml_program(project, "", outputs="done: true")
+    import_file = project.pulumi.project_dir / "import.json"
+    import_file.write_text(
+        json.dumps(
+            {
+                "resources": [
+                    {"type": ASSOCIATION, "name": f"line{index}", "id": seeded.numbers[number]}
+                    for index, number in enumerate(declared)
+                ]
+            }
+        )
+    )
+    project.emulator.control.clear_requests()
+    project.pulumi.run("import", "--file", str(import_file), "--yes")
+    assert [e for e in project.emulator.control.requests()["requests"] if e["method"] != "GET"] == []
+    in_state = {name: r["id"] for name, r in _resources(project, ASSOCIATION).items()}
+    assert in_state == {f"line{i}": seeded.numbers[n] for i, n in enumerate(declared)}
+    assert project.bound() == {seeded.numbers[n]: trunk for n in declared}
