@@ -4,35 +4,27 @@ A value set with ``pulumi config set twilio:authToken …`` (no ``--secret``) is
 ``Pulumi.<stack>.yaml`` and, since the engine records the config as the dynamic provider's inputs,
 in the stack's state. The provider cannot tell (the engine hands it every value the same way), but
 the program can: the language host tells it which config keys are secrets. Called from each
-resource's constructor; warns once per program run (told apart by its resource monitor), naming the
-key and the fix, never the value.
+resource's constructor; warns once per program run (``program_run``), naming the key and the fix,
+never the value.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Final
 
 import pulumi
 from pulumi.runtime.config import get_config, get_config_secret_keys_env, is_config_secret
-from pulumi.runtime.settings import get_monitor
 
 from .config import API_SECRET, AUTH_TOKEN
+from .program_run import current_run
 
 CREDENTIAL_SETTINGS: Final = (AUTH_TOKEN, API_SECRET)
-
-_warned_run: object | None = None
-_lock = threading.Lock()
 
 
 def warn_if_credentials_not_secret() -> None:
     """Warn (once per program run) for each credential set in stack config without ``--secret``."""
-    global _warned_run
-    monitor = get_monitor()
-    with _lock:
-        if _warned_run is not None and _warned_run is monitor:
-            return
-        _warned_run = monitor
+    if not current_run().first_time("credentials-not-secret"):
+        return
     for setting in CREDENTIAL_SETTINGS:
         key = setting.config_key
         if get_config(key) in (None, "") or _is_secret(key):

@@ -2,61 +2,30 @@
 
 Program side. Every ``TrunkPhoneNumberAssociation`` records itself here when it is constructed; an
 ``ExclusiveTrunk`` reads the list once the program's body has run, so declaration order does not
-matter. The list belongs to one program run, told apart by the run's resource monitor: a new run
-(another ``pulumi.runtime.set_mocks`` in a unit test, say) starts an empty list instead of seeing the
-last run's bindings.
+matter. The list belongs to one program run (``program_run``): a unit test's run never sees another's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pulumi
-from pulumi.runtime.settings import get_monitor
+
+from .program_run import Declaration, current_run
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Declaration:
-    """A binding the program declares: its trunk input, its number's SID, and whether it is protected."""
-
-    trunk_sid: pulumi.Input[str] | None
-    phone_number_sid: pulumi.Output[str]
-    protected: bool
-
-
-@dataclass
-class _Run:
-    monitor: object
-    declarations: list[Declaration] = field(default_factory=list)
-
-
-_run: _Run | None = None
-_lock = threading.Lock()
-
-
-def _current_run() -> _Run:
-    global _run
-    monitor = get_monitor()
-    with _lock:
-        if _run is None or _run.monitor is not monitor:
-            _run = _Run(monitor)
-        return _run
-
-
 def declare(declaration: Declaration) -> None:
     """Called by ``TrunkPhoneNumberAssociation.__init__``: one more binding this program run declares."""
-    _current_run().declarations.append(declaration)
+    current_run().declarations.append(declaration)
 
 
 def declared() -> list[Declaration]:
     """The bindings this program run has declared so far."""
-    return list(_current_run().declarations)
+    return list(current_run().declarations)
 
 
 def after_program_body(build: Callable[[], pulumi.Output[T]]) -> pulumi.Output[T]:

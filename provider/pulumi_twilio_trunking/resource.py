@@ -11,8 +11,9 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .config_secrecy import warn_if_credentials_not_secret
-from .declarations import Declaration, declare
+from .declarations import declare
 from .errors import InvalidBindingInputs
+from .program_run import Declaration
 from .properties import (
     ADOPT,
     IMPORT_ID,

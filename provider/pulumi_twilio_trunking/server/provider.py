@@ -9,9 +9,9 @@ provider's host, nothing caps the calls in flight at four: the engine's ``--para
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
@@ -114,21 +114,15 @@ class TrunkingProvider(Provider):
         return ConfigureResponse(accept_secrets=True, supports_preview=False)
 
     async def check(self, request: CheckRequest) -> CheckResponse:
-        olds, _ = plain_map(request.old_inputs)
-        news, secret = plain_map(request.new_inputs)
-        olds, news = to_core(olds), to_core(news)
+        (olds, _), (news, secret) = _core(request.old_inputs), _core(request.new_inputs)
         if request.type == EXCLUSIVE_TYPE:
             checked = await self._run(lambda: self._exclusive.check(news))
         else:
             checked = await self._run(lambda: self._associations.check(olds, news, name=request.name))
-        return CheckResponse(
-            inputs=property_map(to_schema(checked.inputs), secret), failures=_failures(checked.problems)
-        )
+        return CheckResponse(inputs=_engine(checked.inputs, secret), failures=_failures(checked.problems))
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
-        olds, _ = plain_map(request.old_state)
-        news, _ = plain_map(request.new_inputs)
-        olds, news = to_core(olds), to_core(news)
+        (olds, _), (news, _) = _core(request.old_state), _core(request.new_inputs)
         if request.type == EXCLUSIVE_TYPE:
             change = await self._run(lambda: self._exclusive.diff(olds, news, name=request.name))
         else:
@@ -140,56 +134,54 @@ class TrunkingProvider(Provider):
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        inputs, secret = plain_map(request.properties)
-        inputs = to_core(inputs)
+        inputs, secret = _core(request.properties)
         if request.type == EXCLUSIVE_TYPE:
             outputs = await self._run(lambda: self._exclusive.create(inputs, name=request.name))
-            return CreateResponse(str(inputs[TRUNK_SID]), property_map(to_schema(outputs), secret))
+            return CreateResponse(str(inputs[TRUNK_SID]), _engine(outputs, secret))
         held = await self._run(lambda: self._associations.create(inputs, name=request.name))
-        return CreateResponse(held.number_sid, property_map(to_schema(held.outputs), secret))
+        return CreateResponse(held.number_sid, _engine(held.outputs, secret))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
-        state, secret = plain_map(request.properties)
-        state = to_core(state)
+        state, secret = _core(request.properties)
         if request.type == EXCLUSIVE_TYPE:
             trunk_sid = str(state.get(TRUNK_SID) or request.resource_id)
             found = await self._run(lambda: self._exclusive.read(trunk_sid, state, name=request.name))
-            return ReadResponse(
-                trunk_sid, property_map(to_schema(found.outputs), secret), _inputs(found.inputs)
-            )
+            return ReadResponse(trunk_sid, _engine(found.outputs, secret), _engine(found.inputs))
         number_sid = _number_of(request.resource_id)
         read_back = await self._run(lambda: self._associations.read_number(number_sid, state))
         if read_back is None:
             return ReadResponse(None, {}, {})  # gone: the engine drops it (or fails an import)
-        return ReadResponse(
-            number_sid, property_map(to_schema(read_back.outputs), secret), _inputs(read_back.inputs)
-        )
+        return ReadResponse(number_sid, _engine(read_back.outputs, secret), _engine(read_back.inputs))
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        olds, _ = plain_map(request.olds)
-        news, secret = plain_map(request.news)
-        olds, news = to_core(olds), to_core(news)
+        (olds, _), (news, secret) = _core(request.olds), _core(request.news)
         if request.type == EXCLUSIVE_TYPE:
             outputs = await self._run(lambda: self._exclusive.update(olds, news, name=request.name))
-            return UpdateResponse(property_map(to_schema(outputs), secret))
+            return UpdateResponse(_engine(outputs, secret))
         held = await self._run(lambda: self._associations.update(olds, news, name=request.name))
-        return UpdateResponse(property_map(to_schema(held.outputs), secret))
+        return UpdateResponse(_engine(held.outputs, secret))
 
     async def delete(self, request: DeleteRequest) -> None:
         if request.type == EXCLUSIVE_TYPE:
             return  # removing the declaration only stops enforcing it; nothing is unbound
-        state, _ = plain_map(request.properties)
-        state = to_core(state)
+        state, _ = _core(request.properties)
         number_sid = _number_of(request.resource_id)
         await self._run(lambda: self._associations.delete(str(state[TRUNK_SID]), number_sid, state))
 
 
+def _core(properties: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[str]]:
+    """The core's plain values of engine properties, and the (schema) names of the secret ones."""
+    values, secret = plain_map(properties)
+    return to_core(values), secret
+
+
+def _engine(values: Mapping[str, Any], secret: Collection[str] = ()) -> dict[str, PropertyValue]:
+    """The core's values as engine properties by their schema names; ``secret`` ones stay secrets."""
+    return property_map(to_schema(values), secret)
+
+
 def _failures(problems: list[InputProblem]) -> list[CheckFailure]:
     return [CheckFailure(to_schema({p.property: None}).popitem()[0], p.reason) for p in problems]
-
-
-def _inputs(values: Mapping[str, object]) -> dict[str, PropertyValue]:
-    return property_map(to_schema(values))
 
 
 def _number_of(resource_id: str) -> str:
