@@ -65,10 +65,14 @@ class Checked:
 
 @dataclass(frozen=True)
 class Change:
-    """What a diff found: ``replaces`` lists the properties whose change needs a new binding."""
+    """What a diff found: the properties that changed, and those whose change needs a new binding."""
 
-    changes: bool
+    changed: list[str] = field(default_factory=list)
     replaces: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.changed)
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,10 @@ class AssociationLifecycle:
             self.session.memory.hold(old_trunk, number_sid, name)  # a move's update claims it when it runs
         # No delete-before-replace: a new number is bound before the old one is unbound, and a trunk
         # change is carried out as a guarded move (bindings.BindingService._move).
-        return Change(
-            changes=bool(replaces) or trunk_changed or form != declared_form(olds), replaces=replaces
-        )
+        changed = [TRUNK_SID] if trunk_changed else []
+        if form in replaces or form != declared_form(olds):
+            changed.append(form)
+        return Change(changed=changed, replaces=replaces)
 
     # API calls
 

@@ -55,10 +55,11 @@ class ExclusiveTrunkLifecycle:
         """No API call; ``olds`` are the stored outputs, with the strays the last refresh or up recorded."""
         new_trunk = news.get(TRUNK_SID)
         replaces = [TRUNK_SID] if self._is_unknown(new_trunk) or new_trunk != olds.get(TRUNK_SID) else []
-        declared_changed = any(
-            self._has_unknowns(news.get(key)) or sids(news.get(key)) != sids(olds.get(key))
+        changed = [
+            key
             for key in DECLARATION_INPUTS
-        )
+            if self._has_unknowns(news.get(key)) or sids(news.get(key)) != sids(olds.get(key))
+        ]
         trunk_sid = str(olds.get(TRUNK_SID))
         pending = sids(olds.get(STRAY_SIDS)) - self.session.memory.strays_found_now(trunk_sid)
         if pending and not replaces:
@@ -67,9 +68,8 @@ class ExclusiveTrunkLifecycle:
                 f"{', '.join(sorted(pending))}, unless they are bound by a binding of the program or listed "
                 "in keep by then"
             )
-        return Change(
-            changes=bool(replaces) or declared_changed or bool(sids(olds.get(STRAY_SIDS))), replaces=replaces
-        )
+        strays = [STRAY_SIDS] if sids(olds.get(STRAY_SIDS)) else []
+        return Change(changed=[*replaces, *changed, *strays], replaces=replaces)
 
     def _has_unknowns(self, value: Any) -> bool:
         return self._is_unknown(value) or (

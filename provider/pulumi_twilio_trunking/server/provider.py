@@ -39,7 +39,7 @@ from ..association import AssociationLifecycle
 from ..config import PLUGIN_CONFIG
 from ..errors import ConfigurationError
 from ..exclusive_trunk import ExclusiveTrunkLifecycle
-from ..properties import TRUNK_SID, parse_binding_id
+from ..properties import TRUNK_SID, camel, parse_binding_id
 from ..session import ProviderSession
 from ..validation import InputProblem, is_phone_number_sid
 from .names import to_core, to_schema
@@ -129,8 +129,9 @@ class TrunkingProvider(Provider):
             change = await self._run(lambda: self._associations.diff(olds, news, name=request.name))
         return DiffResponse(
             changes=change.changes,
-            replaces=[key for key in to_schema(dict.fromkeys(change.replaces))],
+            replaces=[camel(key) for key in change.replaces],
             delete_before_replace=False,
+            diffs=[camel(key) for key in change.changed],
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
@@ -181,7 +182,7 @@ def _engine(values: Mapping[str, Any], secret: Collection[str] = ()) -> dict[str
 
 
 def _failures(problems: list[InputProblem]) -> list[CheckFailure]:
-    return [CheckFailure(to_schema({p.property: None}).popitem()[0], p.reason) for p in problems]
+    return [CheckFailure(camel(p.property), p.reason) for p in problems]
 
 
 def _number_of(resource_id: str) -> str:
