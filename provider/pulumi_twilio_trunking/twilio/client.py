@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal, TypeAlias, TypedDict, Unpack
 from urllib.parse import quote, urlsplit
 
+if "httpx" not in sys.modules:
+    # httpx imports its command-line client (click, rich, pygments) whenever those happen to be
+    # installed: about half its import time, paid on every provider process's first API call, for a
+    # CLI the provider never runs. Hidden while httpx loads, it falls back to its stub ``httpx.main``.
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    try:
+        import httpx
+    finally:
+        del sys.modules["httpx._main"]
 import httpx
 
 from .endpoints import Endpoints, is_loopback_url, resolve_endpoints
