@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from twilio_trunking_emulator import EmulatorProcess, run_emulator_process
+from twilio_trunking_emulator.control import RequestLogEntryJson
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-TOKEN = "bench-token-7c2a90e1"  # the emulator's token for this run; not a real credential
+# The emulator's token for this run (not a real credential): letters and digits, as twilio-go (the
+# Terraform anchor's client) accepts no other.
+TOKEN = "benchtoken7c2a90e1"
 
 
 def say(message: str = "") -> None:
@@ -87,6 +90,30 @@ def seed_numbers(
     seeded = control.seed({"phone_numbers": numbers})
     control.clear_requests()
     return {"trunk": trunk, "numbers": seeded["phone_numbers"]}
+
+
+def in_flight(entries: list[RequestLogEntryJson]) -> dict[str, float]:
+    """Requests in flight over time, from the emulator's log (each entry's start and duration).
+
+    ``peak``: the most at once; ``mean``: the average from the first request's start to the last
+    one's end (``span_seconds``): 10 means ten requests were always in flight.
+    """
+    events = sorted(
+        [(e["started_at"], 1) for e in entries]
+        + [(e["started_at"] + e["duration_ms"] / 1000, -1) for e in entries]
+    )
+    if not events:
+        return {"peak": 0, "mean": 0.0, "span_seconds": 0.0}
+    current = peak = 0
+    area = 0.0
+    last = events[0][0]
+    for at, change in events:
+        area += current * (at - last)
+        current += change
+        peak = max(peak, current)
+        last = at
+    span = events[-1][0] - events[0][0]
+    return {"peak": peak, "mean": round(area / span, 2) if span else 0.0, "span_seconds": round(span, 3)}
 
 
 def machine() -> dict[str, Any]:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulumi_twilio_trunking.properties import RESOURCE_TYPE
+from pulumi_twilio_trunking.properties import PLUGIN_ASSOCIATION_TYPE, RESOURCE_TYPE
 from pulumi_twilio_trunking.testing.pulumi_cli import (
     LocalPulumi,
     descendant_pids,
@@ -21,6 +21,10 @@ from pulumi_twilio_trunking.testing.pulumi_cli import (
 from twilio_trunking_emulator import EmulatorProcess
 
 from ._common import TOKEN, VENV
+
+# The two front doors: the dynamic provider (``pulumi_twilio_trunking``) and the provider plugin
+# (``pulumi-resource-twilio-trunking``, from a Python program through its typed SDK).
+DOORS = ("dynamic", "plugin")
 
 # Bindings declared in numbers.json (next to the program), so the program never changes.
 PROGRAM = """\
@@ -39,6 +43,12 @@ for index, binding in enumerate(bindings):
     TrunkPhoneNumberAssociation(f"n{index}", **binding)
 pulumi.export("count", len(bindings))
 """
+
+# The same program through the provider plugin's typed SDK.
+PLUGIN_PROGRAM = PROGRAM.replace(
+    "from pulumi_twilio_trunking import TrunkPhoneNumberAssociation",
+    "from pulumi_twilio_trunking.plugin import TrunkPhoneNumberAssociation",
+)
 
 _SUMMARY_LINE = re.compile(
     r"^\s+(?:[-+~]+\s+)?(\d+) (created|updated|deleted|unchanged|replaced|failed|errored)\b", re.MULTILINE
@@ -82,19 +92,33 @@ class Run:
 
 
 class Project:
-    """One project directory and stack with its own Pulumi home and file backend."""
+    """One project directory and stack with its own Pulumi home and file backend.
 
-    def __init__(self, work_dir: Path, name: str, emulator: EmulatorProcess) -> None:
+    ``door``: ``dynamic`` (the dynamic provider, stack config ``twilio:…``) or ``plugin`` (the provider
+    plugin from this checkout's ``.venv/bin``, provider config ``twilio-trunking:…``).
+    """
+
+    def __init__(self, work_dir: Path, name: str, emulator: EmulatorProcess, door: str = "dynamic") -> None:
+        if door not in DOORS:
+            raise ValueError(f"door must be one of {', '.join(DOORS)}; got {door!r}")
+        self.door = door
         self.dir = work_dir / name
         if self.dir.exists():
             shutil.rmtree(self.dir)
         project_dir = self.dir / "project"
-        write_python_project(project_dir, name, PROGRAM, VENV)
+        write_python_project(project_dir, name, PROGRAM if door == "dynamic" else PLUGIN_PROGRAM, VENV)
+        namespace = "twilio"
+        if door == "plugin":
+            namespace = "twilio-trunking"
+            with (project_dir / "Pulumi.yaml").open("a") as yaml:
+                yaml.write(
+                    f"plugins:\n  providers:\n    - name: twilio-trunking\n      path: {VENV / 'bin'}\n"
+                )
         self.pulumi = LocalPulumi(project_dir, self.dir / "pulumi", find_pulumi(VENV / "bin"))
         self.emulator = emulator
         self.pulumi.select_stack("bench")
-        self.pulumi.set_config("twilio:accountSid", emulator.auth[0])
-        self.pulumi.set_config("twilio:authToken", TOKEN, secret=True)
+        self.pulumi.set_config(f"{namespace}:accountSid", emulator.auth[0])
+        self.pulumi.set_config(f"{namespace}:authToken", TOKEN, secret=True)
         # Through the environment, as in tests/e2e: the emulator's port is not part of the stack config.
         self.pulumi.extra_env["TWILIO_API_BASE_URL"] = emulator.base_url
 
@@ -150,7 +174,9 @@ class Project:
         return self.run("destroy")
 
     def resource_count(self) -> int:
-        return len(self.pulumi.resources(RESOURCE_TYPE))
+        return len(
+            self.pulumi.resources(RESOURCE_TYPE if self.door == "dynamic" else PLUGIN_ASSOCIATION_TYPE)
+        )
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
