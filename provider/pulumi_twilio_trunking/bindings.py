@@ -32,7 +32,9 @@ _ACCOUNT_SCOPE = "account"
 # then list pages per further call at most. The account's numbers are usually many pages, each
 # slower to serve and parse than a direct lookup, and read while the other callers go on directly;
 # a trunk's bindings are a few pages at most, read at once while its other callers wait for them.
-NUMBERS_HEAD_START = 8
+# Head start 5: a stack of 5 bindings or fewer never reads a page of the account (2 requests a
+# binding at most), and a bigger wave stops paying for direct lookups sooner.
+NUMBERS_HEAD_START = 5
 NUMBERS_PAGES_PER_CALL = 0.25
 BINDINGS_HEAD_START = 1
 BINDINGS_PAGES_PER_CALL = 4.0

@@ -24,7 +24,7 @@ Cost rule (per scope: one trunk's bindings, or the account's numbers):
   ``bindings``). A trunk's bindings: head start 1, 4 pages per call, and callers wait for pages in
   flight: a trunk is a few pages at most, so the second call of a wave reads it (a wave of 1,000
   reads on one trunk costs 2 requests; a trunk of 5,000 costs 1 + 5), reading on only until its
-  item turns up. The account's numbers: head start 8, a page per 4 calls, and callers never wait
+  item turns up. The account's numbers: head start 5, a page per 4 calls, and callers never wait
   for a page in flight (they go direct): the list is usually many pages, each slower to serve and
   parse, and heavier to hold, than a direct lookup.
 * The pages read so far answer the calls whose item they hold; a miss goes to Twilio directly,
