@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml  # type: ignore[import-untyped]  # no stubs in the dev extra
+import yaml
 
 from tests.missing_tool import missing_tool
 

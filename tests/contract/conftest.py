@@ -71,7 +71,7 @@ class RecordingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-class EmulatorHttpClient(TwilioHttpClient):
+class EmulatorHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio has no types: its base is Any
     """The official SDK's own HTTP client, with Twilio's hosts rewritten to the emulator.
 
     Every prepared request (as ``requests`` put it on the wire) is recorded.

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.errors import ProviderError
+from pulumi_twilio_trunking.errors import BindingError, ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.contract.conftest import API_KEY, API_SECRET, RecordingTransport, client_settings, later
 from tests.contract.openapi import check_request, find_operation, response_errors
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl
 
 Provider = TrunkPhoneNumberAssociationProvider
 
@@ -112,7 +112,7 @@ def test_every_client_operation_sends_spec_conformant_requests(
 
 
 def test_api_key_credentials_still_address_the_account(
-    twilio_emulator: EmulatorServer, control: EmulatorControl, recorder: RecordingTransport
+    twilio_emulator: TwilioEmulator, control: EmulatorControl, recorder: RecordingTransport
 ) -> None:
     _, _, numbers = _seed(control, count=1)
     settings = client_settings(twilio_emulator, **{"twilio:apiKey": API_KEY, "twilio:apiSecret": API_SECRET})

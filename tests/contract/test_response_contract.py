@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from tests.contract.openapi import Operation, check_response, operation
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl, EmulatorOptions
 from twilio_trunking_emulator.api2010.urls import routes as api2010_routes
-from twilio_trunking_emulator.server import EmulatorOptions, build_context
+from twilio_trunking_emulator.server import build_context
 from twilio_trunking_emulator.trunking.urls import routes as trunking_routes
 
 V1_TRUNKS = "/v1/Trunks"
@@ -83,7 +85,7 @@ class World:
 
 
 @pytest.fixture
-def world(twilio_emulator: EmulatorServer, control: EmulatorControl) -> World:
+def world(twilio_emulator: TwilioEmulator, control: EmulatorControl) -> World:
     seeded = control.seed(
         {
             "trunks": [
@@ -277,9 +279,9 @@ def test_every_served_route_answers_per_its_operation(
 # --------------------------------------------------------------------------------------- paging
 
 
-def _follow_v1(http: httpx.Client, base_url: str, path: str, key: str) -> list[dict[str, object]]:
+def _follow_v1(http: httpx.Client, base_url: str, path: str, key: str) -> list[dict[str, Any]]:
     """Walk a v1 list by its absolute ``next_page_url``; check every page and its links."""
-    pages: list[dict[str, object]] = []
+    pages: list[dict[str, Any]] = []
     url: str | None = f"{base_url}{path}?PageSize=2"
     while url is not None:
         assert url.startswith(f"{base_url}{path}?"), url
@@ -299,25 +301,25 @@ def _follow_v1(http: httpx.Client, base_url: str, path: str, key: str) -> list[d
         assert http.get(meta["url"]).json()[key] == page[key]
         pages.append(page)
         url = meta["next_page_url"]
-    first = http.get(pages[-1]["meta"]["first_page_url"])  # type: ignore[index]
+    first = http.get(pages[-1]["meta"]["first_page_url"])
     check_response(first)
     assert first.json()[key] == pages[0][key]
     return pages
 
 
 def test_v1_trunk_lists_page_by_absolute_followable_next_page_urls(
-    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     sids = [
         t["sid"] for t in control.seed({"trunks": [{"friendly_name": f"t{i}"} for i in range(5)]})["trunks"]
     ]
     pages = _follow_v1(http, twilio_emulator.base_url, V1_TRUNKS, "trunks")
-    assert [len(p["trunks"]) for p in pages] == [2, 2, 1]  # type: ignore[arg-type]
-    assert [t["sid"] for p in pages for t in p["trunks"]] == sorted(sids)  # type: ignore[attr-defined]
+    assert [len(p["trunks"]) for p in pages] == [2, 2, 1]
+    assert [t["sid"] for p in pages for t in p["trunks"]] == sorted(sids)
 
 
 def test_v1_trunk_number_lists_page_by_absolute_followable_next_page_urls(
-    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     trunk = control.create_trunk("paged")["sid"]
     numbers = control.seed(
@@ -326,13 +328,13 @@ def test_v1_trunk_number_lists_page_by_absolute_followable_next_page_urls(
     control.create_number("+16285559999")  # on no trunk: never listed
     path = f"{V1_TRUNKS}/{trunk}/PhoneNumbers"
     pages = _follow_v1(http, twilio_emulator.base_url, path, "phone_numbers")
-    listed = [n for p in pages for n in p["phone_numbers"]]  # type: ignore[attr-defined]
+    listed = [n for p in pages for n in p["phone_numbers"]]
     assert [n["sid"] for n in listed] == sorted(n["sid"] for n in numbers)
     assert {n["trunk_sid"] for n in listed} == {trunk}
 
 
 def test_2010_lists_page_by_relative_next_page_uris_that_keep_the_filters(
-    http: httpx.Client, twilio_emulator: EmulatorServer, control: EmulatorControl
+    http: httpx.Client, twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     numbers = control.seed({"phone_numbers": [{"phone_number": f"+1628555{i:04d}"} for i in range(5)]})[
         "phone_numbers"

@@ -16,12 +16,13 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client as SdkClient
 
 from pulumi_twilio_trunking.properties import TRUNK_PHONE_NUMBER_PROPERTIES
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
 from pulumi_twilio_trunking.twilio.models import TrunkPhoneNumber
 from tests.contract.conftest import EmulatorHttpClient, client_settings
 from tests.contract.openapi import check_request, find_operation
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl
 
 AP = "AP" + "2" * 32
 MISSING_TRUNK = "TK" + "9" * 32
@@ -193,7 +194,7 @@ def _sdk_error(call: Any) -> TwilioRestException:
 
 
 def test_errors_carry_the_same_status_code_and_message(
-    twilio_emulator: EmulatorServer, sdk: SdkClient, client: TwilioClient, control: EmulatorControl
+    twilio_emulator: TwilioEmulator, sdk: SdkClient, client: TwilioClient, control: EmulatorControl
 ) -> None:
     trunk, numbers = _seed(control)
     theirs = _sdk_error(sdk.trunking.v1.trunks(MISSING_TRUNK).fetch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ SOURCE = (SPEC_DIR.parent.parent / "SOURCE.md").read_text()
 
 
 @pytest.mark.parametrize("path", sorted(SPEC_DIR.glob("*.json")), ids=lambda p: p.name)
-def test_spec_copy_matches_its_recorded_hash(path) -> None:  # type: ignore[no-untyped-def]
+def test_spec_copy_matches_its_recorded_hash(path: Path) -> None:
     recorded = re.search(rf"spec/json/{re.escape(path.name)} \| \w+ \| (\w+)", SOURCE)
     assert recorded, f"{path.name} is not listed in SOURCE.md"
     assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded.group(1)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_twilio_trunking.bindings import BindingError
+from pulumi_twilio_trunking.errors import BindingError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.contract.conftest import RecordingTransport, later

@@ -153,7 +153,9 @@ def test_the_readme_command_starts_a_seeded_emulator(tmp_path: Path) -> None:
     section = (root / "README.md").read_text(encoding="utf-8").split("## The Twilio API emulator", 1)[1]
     command = re.findall(r"```sh\n(.*?)\n", section)[0]
     assert command.startswith("twilio-trunking-emulator ")
-    db = Path(re.search(r"--db (\S+)", command)[1])  # type: ignore[index]
+    db_option = re.search(r"--db (\S+)", command)
+    assert db_option is not None, command
+    db = Path(db_option[1])
     existed = db.exists()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     assert shutil.which("twilio-trunking-emulator", path=env["PATH"])

@@ -15,7 +15,7 @@ from twilio_trunking_emulator import EmulatorControl, EmulatorServer
 TWILIO_HOSTS = ("https://trunking.twilio.com", "https://api.twilio.com")
 
 
-class EmulatorHttpClient(TwilioHttpClient):
+class EmulatorHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio has no types: its base is Any
     """Sends every Twilio request to the emulator instead."""
 
     def __init__(self, base_url: str) -> None:

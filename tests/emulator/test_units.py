@@ -42,7 +42,9 @@ def test_binding_invariants(store: Store) -> None:
     with pytest.raises(UnknownPhoneNumberError):
         store.unbind_number(a, pn)
     store.unbind_number(b, pn)
-    assert store.get_number(pn).trunk_sid is None  # type: ignore[union-attr]
+    unbound = store.get_number(pn)
+    assert unbound is not None
+    assert unbound.trunk_sid is None
 
     with pytest.raises(UnknownTrunkError):
         store.bind_number("TK" + "0" * 32, pn, "move")
@@ -78,7 +80,9 @@ def test_file_store_persists(tmp_path: Path) -> None:
     tk = first.create_trunk({"friendly_name": "kept"}).sid
     first.close()
     second = Store(str(db))
-    assert second.get_trunk(tk).friendly_name == "kept"  # type: ignore[union-attr]
+    kept = second.get_trunk(tk)
+    assert kept is not None
+    assert kept.friendly_name == "kept"
     second.close()
 
 
