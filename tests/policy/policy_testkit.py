@@ -126,6 +126,19 @@ class Reports:
         return len(self.violations)
 
 
+def ignore_violation(message: str, urn: str | None = None) -> None:
+    """A ``report_violation`` that drops what it is given."""
+
+
+def append_violations_to(messages: list[str]) -> Callable[[str, str | None], None]:
+    """A ``report_violation`` that appends each message to ``messages``."""
+
+    def report(message: str, urn: str | None = None) -> None:
+        messages.append(message)
+
+    return report
+
+
 def run(validate: Callable[[Any, Any], Any], args: Any) -> Reports:
     reports = Reports()
     result = validate(args, reports)

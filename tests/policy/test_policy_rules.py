@@ -37,6 +37,8 @@ from tests.policy.policy_testkit import (
     TRUNK_A,
     TRUNK_B,
     UNKNOWN,
+    append_violations_to,
+    ignore_violation,
     outputs,
     resource,
     resource_args,
@@ -320,7 +322,7 @@ class TestTrunkAllowed:
     def test_bad_config_type_is_an_error(self) -> None:
         args = resource_args(PROPS_TRUNK_B, config={ALLOWED_TRUNK_SIDS: 42})
         with pytest.raises(TypeError, match=ALLOWED_TRUNK_SIDS):
-            validate_trunk_allowed(args, lambda message, urn=None: None)
+            validate_trunk_allowed(args, ignore_violation)
 
     def test_policy_object(self) -> None:
         p = trunk_allowed_policy()
@@ -350,9 +352,7 @@ class TestProtected:
     ) -> list[str]:
         args = resource_args(props or PROPS_TRUNK_A, name="hq", protect=protect, config=config)
         reports: list[str] = []
-        validate_binding_protected(
-            args, lambda message, urn=None: reports.append(message), stack_name=stack_named(stack)
-        )
+        validate_binding_protected(args, append_violations_to(reports), stack_name=stack_named(stack))
         return reports
 
     @pytest.mark.parametrize("stack", ["prod", "prod-eu", "production"])
@@ -385,9 +385,7 @@ class TestProtected:
     def test_other_resource_types_are_ignored(self) -> None:
         args = resource_args(PROPS_TRUNK_A, resource_type=OTHER_TYPE)
         reports: list[str] = []
-        validate_binding_protected(
-            args, lambda message, urn=None: reports.append(message), stack_name=stack_named("prod")
-        )
+        validate_binding_protected(args, append_violations_to(reports), stack_name=stack_named("prod"))
         assert reports == []
 
     def test_policy_object_uses_the_injected_stack_name(self) -> None:
@@ -465,7 +463,7 @@ class TestCountryAllowed:
             {"trunk_sid": TRUNK_A, "phone_number": NUMBER_FR}, config={ALLOWED_COUNTRY_CODES: ["FR"]}
         )
         with pytest.raises(ValueError, match="country calling code"):
-            validate_country_allowed(args, lambda message, urn=None: None)
+            validate_country_allowed(args, ignore_violation)
 
     def test_policy_object_is_advisory_by_default(self) -> None:
         p = country_allowed_policy()
