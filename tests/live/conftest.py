@@ -18,7 +18,6 @@ import json
 import os
 import re
 import secrets
-import textwrap
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,7 @@ from typing import Any, Literal
 
 import pytest
 
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, write_python_project
+from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi
 from tests.e2e.conftest import pulumi_bin  # noqa: F401 - the session fixture, shared with tests/e2e
 from tests.live.front_doors import FRONT_DOORS, FrontDoor
 from tests.live.guard import PREFIX, Guard, GuardProxy, Refusal, Upstream
@@ -91,7 +90,10 @@ class LiveTarget:
         return self.api.number(self.number_sid).get("trunk_sid") or None
 
     def observe(self, assumption: str, expected: str, observed: str, note: str = "") -> None:
-        self.observations.append(Observation(assumption, expected, observed, note))
+        """Record an answer once (a test that runs per front door sees the same answer again)."""
+        seen = Observation(assumption, expected, observed, note)
+        if seen not in self.observations:
+            self.observations.append(seen)
 
     def provider_env(self) -> dict[str, str]:
         return self.settings.provider_env(self.proxy.url)
@@ -299,6 +301,17 @@ class AccStack:
         exported: dict[str, dict[str, Any]] = self.pulumi.outputs().get("resources") or {}
         return exported
 
+    def binding_steps(self, result: CompletedProcess[str], name: str) -> set[str]:
+        """The steps the CLI says it completed on the binding ``name``: the status of each
+        ``<op> <type> <name> <status> (<time>)`` line, such as ``updated`` or ``created replacement``
+        (not the ``…ing`` lines of steps in progress)."""
+        pattern = (
+            rf"^\s*\S*\s+{re.escape(self.front_door.binding_type)}\s+{re.escape(name)}\s+"
+            r"(\w+(?: \w+)?) \([\d.ms]+\)"
+        )
+        statuses = re.findall(pattern, result.stdout, flags=re.MULTILINE)
+        return {status for status in statuses if not status.split()[0].endswith("ing")}
+
     def binding_ids(self) -> dict[str, str]:
         """Resource name -> id of every binding in the stack's state."""
         return {
@@ -313,7 +326,7 @@ StackFactory = Callable[..., AccStack]
 def make_stack(tmp_path: Path, pulumi_bin: str, front_door: FrontDoor, live: LiveTarget) -> StackFactory:  # noqa: F811
     def make(name: str = "acc") -> AccStack:
         project_dir = tmp_path / name
-        write_python_project(project_dir, name, textwrap.dedent(front_door.program), VENV)
+        front_door.write_project(project_dir, name, VENV)
         pulumi = LocalPulumi(project_dir, tmp_path / f"{name}-pulumi", pulumi_bin)
         pulumi.extra_env.update(live.provider_env())
         pulumi.select_stack("acc")

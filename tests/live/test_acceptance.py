@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pulumi_twilio_trunking.properties import binding_id
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.secret import Secret
 from pulumi_twilio_trunking.twilio.settings import ClientSettings, RetryPolicy
@@ -36,8 +37,8 @@ def _twilio_error(response: httpx.Response) -> str:
     return f"{response.status_code}/{code if isinstance(code, int) else '-'}"
 
 
-def _posts(live: LiveTarget) -> list[str]:
-    return [f"{e.method} {e.path}" for e in live.proxy.exchanges() if e.method == "POST"]
+def _writes(live: LiveTarget) -> list[str]:
+    return [f"{e.method} {e.path}" for e in live.proxy.exchanges() if e.method != "GET"]
 
 
 def test_bind_by_sid_refresh_and_destroy(live: LiveTarget, make_stack: StackFactory) -> None:
@@ -51,7 +52,7 @@ def test_bind_by_sid_refresh_and_destroy(live: LiveTarget, make_stack: StackFact
     stack.up()
     (line,) = stack.resources().values()
     assert line == {
-        "id": f"{trunk}/{live.number_sid}",
+        "id": stack.front_door.binding_id(trunk, live.number_sid),
         "phone_number_sid": live.number_sid,
         "trunk_sid": trunk,
         "ownership": "created",
@@ -77,7 +78,7 @@ def test_bind_by_e164(live: LiveTarget, make_stack: StackFactory) -> None:
     stack = make_stack()
     stack.declare(Binding("line", trunk, e164=live.phone_number))
     stack.up()
-    assert stack.binding_ids() == {"line": f"{trunk}/{live.number_sid}"}
+    assert stack.binding_ids() == {"line": stack.front_door.binding_id(trunk, live.number_sid)}
     assert live.bound_to() == trunk
     stack.run("preview", "--refresh", "--expect-no-changes")
     stack.run("destroy", "--yes", "--skip-preview")
@@ -104,17 +105,21 @@ def test_unbind_out_of_band_is_seen_as_gone(live: LiveTarget, make_stack: StackF
 
 def test_move_between_two_trunks(live: LiveTarget, make_stack: StackFactory) -> None:
     """Confirms: a number is on one trunk at most; a changed ``trunk_sid`` moves it (unbind from the
-    old trunk, bind to the new one) and it ends on the new trunk only."""
+    old trunk, bind to the new one) and it ends on the new trunk only. The engine's step is the front
+    door's: a replacement (dynamic) or an in-place update (plugin)."""
     first, second = live.trunks
     stack = make_stack()
     stack.declare(Binding("line", first, sid=live.number_sid))
     stack.up()
     stack.declare(Binding("line", second, sid=live.number_sid))
-    stack.up()
+    moved = stack.up()
+    assert stack.binding_steps(moved, "line") == stack.front_door.move_steps, moved.stdout
+    assert f"from trunk {first} to {second}" in one_line(moved.stdout + moved.stderr), moved.stdout
     assert live.bound_to() == second
     assert live.api.binding(first, live.number_sid) is None
     assert live.number_sid in live.api.trunk_numbers(second)
-    assert stack.binding_ids() == {"line": f"{second}/{live.number_sid}"}
+    assert stack.binding_ids() == {"line": stack.front_door.binding_id(second, live.number_sid)}
+    assert stack.resources()["line"]["ownership"] == "moved"
     stack.run("preview", "--refresh", "--expect-no-changes")
     stack.run("destroy", "--yes", "--skip-preview")
     assert live.bound_to() is None
@@ -123,12 +128,14 @@ def test_move_between_two_trunks(live: LiveTarget, make_stack: StackFactory) -> 
 def test_adopt_and_import_take_an_existing_binding_without_binding(
     live: LiveTarget, make_stack: StackFactory
 ) -> None:
-    """Confirms: an existing binding is read back (``GET``) and taken over with no ``POST``: refused
-    without an opt-in, adopted with ``adopt=True``, imported with ``import_`` (the import step)."""
+    """Confirms: an existing binding is read back (``GET``) and taken over with no write: refused
+    without an opt-in, adopted with ``adopt=True``, imported with ``import_`` (the import step: the
+    provider's own for the dynamic resource, the engine's for the plugin)."""
     trunk, _ = live.trunks
     assert live.api.bind(trunk, live.number_sid).status_code == 201  # made outside Pulumi
-    binding_id = f"{trunk}/{live.number_sid}"
+    where = binding_id(trunk, live.number_sid)  # how the provider's lines name a binding
     stack = make_stack()
+    door = stack.front_door
 
     stack.declare(Binding("line", trunk, sid=live.number_sid))
     refused = stack.up(check=False)
@@ -140,19 +147,23 @@ def test_adopt_and_import_take_an_existing_binding_without_binding(
     live.proxy.clear_exchanges()
     stack.declare(Binding("line", trunk, sid=live.number_sid, adopt=True))
     adopted = stack.up()
-    assert f"adopted existing binding {binding_id}" in one_line(adopted.stdout + adopted.stderr)
+    assert f"adopted existing binding {where}" in one_line(adopted.stdout + adopted.stderr)
     assert stack.resources()["line"]["ownership"] == "adopted"
-    assert _posts(live) == []
+    assert _writes(live) == []
 
     # Hand it to a resource declared with import_ (state delete unbinds nothing), as after a rename.
-    stack.run("state", "delete", f"urn:pulumi:acc::acc::{stack.front_door.binding_type}::line", "--yes")
+    stack.run("state", "delete", f"urn:pulumi:acc::acc::{door.binding_type}::line", "--yes")
     assert live.bound_to() == trunk
     live.proxy.clear_exchanges()
-    stack.declare(Binding("imported", trunk, sid=live.number_sid, import_id=binding_id))
+    import_id = door.binding_id(trunk, live.number_sid)
+    stack.declare(Binding("imported", trunk, sid=live.number_sid, import_id=import_id))
     imported = stack.up()
-    assert f"imported existing binding {binding_id}" in one_line(imported.stdout + imported.stderr)
-    assert stack.resources()["imported"]["ownership"] == "imported"
-    assert _posts(live) == []
+    assert stack.binding_steps(imported, "imported") == door.import_steps, imported.stdout
+    reported = f"imported existing binding {import_id}" in one_line(imported.stdout + imported.stderr)
+    assert reported == door.reports_import, imported.stdout
+    assert stack.resources()["imported"]["ownership"] == door.imported_ownership
+    assert stack.binding_ids() == {"imported": import_id}
+    assert _writes(live) == []
     stack.run("preview", "--refresh", "--expect-no-changes")
 
     stack.run("destroy", "--yes", "--skip-preview")

@@ -9,7 +9,6 @@ touch Twilio, whatever the mode.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, write_python_project
+from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi
 from tests.live.conftest import VENV, one_line
-from tests.live.front_doors import DYNAMIC
+from tests.live.front_doors import FrontDoor
 from tests.live.guard import GUARD_ERROR_CODE, PREFIX, Guard, GuardProxy, Upstream
 from tests.live.settings import LiveSettings
 from tests.live.twilio_api import SuiteApi
@@ -179,11 +178,13 @@ def test_the_proxy_answers_403_and_sends_nothing_on(account: Account) -> None:
 
 @pytest.mark.e2e
 def test_a_program_that_declares_someone_elses_trunk_is_stopped_at_the_proxy(
-    account: Account, tmp_path: Path, pulumi_bin: str
+    account: Account, tmp_path: Path, pulumi_bin: str, front_door: FrontDoor
 ) -> None:
-    """The provider in the Pulumi program goes through the proxy too: its POST never reaches Twilio."""
+    """The provider in the Pulumi program goes through the proxy too, whichever front door declares
+    the binding (the ``front_door`` fixture runs it once per front door): its POST never reaches
+    Twilio."""
     project_dir = tmp_path / "acc"
-    write_python_project(project_dir, "acc", textwrap.dedent(DYNAMIC.program), VENV)
+    front_door.write_project(project_dir, "acc", VENV)
     pulumi = LocalPulumi(project_dir, tmp_path / "acc-pulumi", pulumi_bin)
     settings = LiveSettings(account.emulator.auth[0], account.emulator.auth[0], "guard-token", account.ours)
     pulumi.extra_env.update(settings.provider_env(account.proxy.url))
