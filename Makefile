@@ -78,8 +78,8 @@ emulator: venv ## Run the Twilio API emulator in the foreground (prints its base
 	$(BIN)/twilio-trunking-emulator --port 8099 --seed examples/emulator-seed.json
 
 .PHONY: bench
-bench: venv pulumi ## Benchmarks; the last line is BENCH {json}
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks
+bench: venv pulumi ## Benchmarks beside Terraform (../shared/anchor, when there); last line BENCH {json}; BENCH_ARGS=--quick for a short run
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 .PHONY: clean
 clean: ## Remove the virtualenv, caches and demo state (not the cached Pulumi build)
