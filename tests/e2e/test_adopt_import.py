@@ -53,6 +53,7 @@ from tests.e2e.conftest import (
     bindings_with,
     numbers,
 )
+from twilio_trunking_emulator.jsontypes import RequestLogEntryJson
 
 IMPORT_PROGRAM = """
 import pulumi
@@ -95,7 +96,7 @@ pulumi.export("name", line.friendly_name)
 """
 
 
-def _posts(project_log: list[dict[str, object]]) -> list[object]:
+def _posts(project_log: list[RequestLogEntryJson]) -> list[str]:
     return [e["path"] for e in project_log if e["method"] == "POST"]
 
 

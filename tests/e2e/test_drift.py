@@ -23,9 +23,10 @@ from tests.e2e.conftest import (
     numbers,
     resource_name,
 )
+from twilio_trunking_emulator.jsontypes import RequestLogEntryJson
 
 
-def _writes(project_log: list[dict[str, object]]) -> list[str]:
+def _writes(project_log: list[RequestLogEntryJson]) -> list[str]:
     return [f"{e['method']} {e['path']}" for e in project_log if e["method"] in ("POST", "DELETE")]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TypedDict, cast
 
 from pulumi_twilio_trunking.properties import EXCLUSIVE_RESOURCE_TYPE
 from tests.e2e.conftest import (
@@ -69,10 +70,22 @@ def _writes(project: Project) -> list[str]:
     return [f"{e['method']} {e['path']}" for e in log if e["method"] in ("POST", "DELETE")]
 
 
-def _exclusive_state(project: Project) -> dict[str, object]:
+class ExclusiveTrunkOutputs(TypedDict):
+    """An ``ExclusiveTrunk``'s outputs in the stack's state (``pulumi stack export``)."""
+
+    trunk_sid: str
+    associated_phone_number_sids: list[str]
+    protected_phone_number_sids: list[str]
+    retained_phone_number_sids: list[str]
+    keep: list[str]
+    declared_phone_number_sids: list[str]
+    stray_phone_number_sids: list[str]
+    unbound_phone_number_sids: list[str]
+
+
+def _exclusive_state(project: Project) -> ExclusiveTrunkOutputs:
     (resource,) = project.pulumi.resources(EXCLUSIVE_RESOURCE_TYPE)
-    outputs: dict[str, object] = resource["outputs"]
-    return outputs
+    return cast(ExclusiveTrunkOutputs, resource["outputs"])
 
 
 def _unbound_lines(output: str, trunk: str) -> list[str]:
@@ -250,7 +263,7 @@ def test_protected_association_elsewhere_in_the_program_is_never_unbound(
     project.pulumi.set_config_values({"protected": json.dumps([protected_sid])})
     project.pulumi.run("up", "--yes", "--skip-preview")
     assert project.bound()[protected_sid] == trunk
-    assert protected_sid in _exclusive_state(project)["declared_phone_number_sids"]  # type: ignore[operator]
+    assert protected_sid in _exclusive_state(project)["declared_phone_number_sids"]
 
     twilio_api.bind(trunk, seeded.numbers[stray])
     project.emulator.control.clear_requests()

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,7 +64,7 @@ def _text(result: subprocess.CompletedProcess[str]) -> str:
     return " ".join((result.stdout + result.stderr).split())
 
 
-def _resources(project: Project, type_: str) -> dict[str, dict[str, object]]:
+def _resources(project: Project, type_: str) -> dict[str, dict[str, Any]]:
     return {r["urn"].rsplit("::", 1)[1]: r for r in project.pulumi.resources(type_)}
 
 
@@ -127,7 +128,7 @@ def test_a_yaml_program_binds_moves_a_protected_binding_refreshes_and_destroys(
     # Out of band, a number goes back to the main trunk: refresh sees it there, up moves it back.
     project.emulator.control.seed({"phone_numbers": [{"phone_number": two, "trunk_sid": main}]})
     project.pulumi.run("refresh", "--yes", "--skip-preview")
-    assert _resources(project, ASSOCIATION)["bySid"]["outputs"]["trunkSid"] == main  # type: ignore[index]
+    assert _resources(project, ASSOCIATION)["bySid"]["outputs"]["trunkSid"] == main
     project.pulumi.run("up", "--yes", "--skip-preview")
     assert project.bound()[seeded.numbers[two]] == backup
 

@@ -17,12 +17,13 @@ from tests.e2e.conftest import (
     numbers,
     resource_name,
 )
+from twilio_trunking_emulator.jsontypes import RequestLogEntryJson
 
 WRITES = ("POST", "DELETE")
 NO_TWILIO_ENV: dict[str, str | None] = {"TWILIO_API_BASE_URL": None}
 
 
-def _writes(log: list[dict[str, object]]) -> list[str]:
+def _writes(log: list[RequestLogEntryJson]) -> list[str]:
     return [f"{entry['method']} {entry['path']}" for entry in log if entry["method"] in WRITES]
 
 
