@@ -17,7 +17,8 @@ from pulumi_twilio_trunking.discovery import (
     render_project,
     write_project,
 )
-from pulumi_twilio_trunking.discovery.writer import DATA_FILE, HANDOVER_FILE
+from pulumi_twilio_trunking.discovery.python_program import DATA_FILE
+from pulumi_twilio_trunking.discovery.writer import HANDOVER_FILE
 from pulumi_twilio_trunking.generated_files import MANIFEST, digest
 from tests.discovery.terraform_fixtures import PN_1, PN_2, PN_3, PN_4, TRUNK_A, TRUNK_B
 

@@ -1,12 +1,14 @@
 """``twilio-trunking discover``: an existing account (or Terraform state) into a Pulumi project.
 
-    twilio-trunking discover [--trunk TK…]... --out DIR
-    twilio-trunking discover --from-terraform STATE.json --out DIR
+    twilio-trunking discover [--trunk TK…]... [--language python|yaml] --out DIR
+    twilio-trunking discover --from-terraform STATE.json [--language python|yaml] --out DIR
 
 Reads the account with the same ``TWILIO_*`` variables the provider reads (one list request per
 page of trunks and per page of each trunk's numbers), or a ``terraform show -json`` document (no
 Twilio call at all), and writes a project whose first ``pulumi up`` adopts every binding through
-``import_`` without a POST, each one protected. See :mod:`pulumi_twilio_trunking.discovery`.
+the import option without a POST, each one protected: a Python program over the dynamic resource,
+or (``--language yaml``) a YAML program over the provider plugin. See
+:mod:`pulumi_twilio_trunking.discovery`.
 """
 
 from __future__ import annotations
@@ -26,14 +28,18 @@ if TYPE_CHECKING:
 PROG = "twilio-trunking discover"
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# The program languages discover writes (discovery.output.LANGUAGES, which a test keeps equal); named
+# here because parsing the command line imports nothing heavy.
+LANGUAGES = ("python", "yaml")
 
 
 HELP = "write a Pulumi project that adopts the account's existing trunk bindings"
 DESCRIPTION = (
     "Read every trunk's phone-number bindings (or only the --trunk ones) from Twilio, with "
     "the TWILIO_* environment variables the provider reads, or from `terraform show -json` "
-    "output (--from-terraform), and write a Pulumi Python project into --out that imports "
-    "each binding (protected) on its first `pulumi up`, without binding or unbinding anything."
+    "output (--from-terraform), and write a Pulumi project into --out that imports each binding "
+    "(protected) on its first `pulumi up`, without binding or unbinding anything: a Python program "
+    "over the dynamic resource, or a YAML program over the provider plugin (--language yaml)."
 )
 
 
@@ -55,10 +61,18 @@ def register(subparsers: Subparsers) -> None:
         "terraform-handover.sh with the `terraform state rm` commands that hand them over",
     )
     parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=LANGUAGES[0],
+        help="the program's language: python (the dynamic resource; the default) or yaml (the provider "
+        "plugin, referenced from the virtualenv's bin folder)",
+    )
+    parser.add_argument(
         "--virtualenv",
         type=Path,
         metavar="PATH",
-        help="the virtualenv the project runs in (default: this Python's, by absolute path)",
+        help="the virtualenv the project runs in, or (yaml) whose bin folder holds the provider plugin "
+        "(default: this Python's, by absolute path)",
     )
     parser.add_argument(
         "--project-name",
@@ -84,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         render_project,
         write_project,
     )
-    from ..discovery.writer import HANDOVER_FILE, is_project_name, project_name_for
+    from ..discovery.writer import HANDOVER_FILE, is_project_name, plugin_dir, project_name_for
+    from ..discovery.yaml_program import PLUGIN_EXECUTABLE
     from ..errors import ConfigurationError
     from ..twilio.errors import TwilioError
     from ..validation import TRUNK_SID_PATTERN, is_trunk_sid
@@ -121,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
             virtualenv=virtualenv,
             project_name=args.project_name or project_name_for(args.out),
             terraform_addresses=addresses,
+            language=args.language,
         )
         write_project(args.out, project, force=args.force)
     except (DiscoveryOutputError, TerraformStateError, ConfigurationError, OSError) as exc:
@@ -129,7 +145,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     trunk_count = len({e.binding.trunk_sid for e in entries})
-    print(f"{PROG}: {len(entries)} bindings on {trunk_count} trunks written to {args.out}", file=sys.stderr)
+    print(
+        f"{PROG}: {len(entries)} bindings on {trunk_count} trunks written to {args.out} ({args.language})",
+        file=sys.stderr,
+    )
+    plugin = plugin_dir(virtualenv) / PLUGIN_EXECUTABLE
+    if args.language == "yaml" and not plugin.exists():
+        print(
+            f"{PROG}: {plugin} does not exist yet: install pulumi-twilio-trunking into {virtualenv} "
+            "(or pass --virtualenv) before `pulumi up`",
+            file=sys.stderr,
+        )
     if addresses is not None:
         print(
             f"{PROG}: after `pulumi up`, run {args.out / HANDOVER_FILE} in the Terraform directory",

@@ -1,9 +1,10 @@
 """Discovery: write a Pulumi project that brings existing trunk bindings under a stack in one step.
 
 The bindings come from the Twilio account (:func:`discover_account`) or from a Terraform state
-(:func:`parse_terraform_state`, ``terraform show -json``); :func:`write_project` writes the
-project. Every binding is declared with ``ResourceOptions(import_="TK…/PN…", protect=True)``, so
-the first ``pulumi up`` adopts them without a single POST or DELETE.
+(:func:`parse_terraform_state`, ``terraform show -json``); :func:`render_project` renders the
+project, a Python program over the dynamic resource or a YAML one over the provider plugin, and
+:func:`write_project` writes it. Every binding is declared imported (``import_`` / ``import``:
+``TK…/PN…``) and protected, so the first ``pulumi up`` adopts them without a single POST or DELETE.
 """
 
 from __future__ import annotations
