@@ -5,7 +5,7 @@ The emulator comes from the package's own testing kit (the ``twilio_emulator`` p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.session import ProviderSession
 from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
+from pulumi_twilio_trunking.twilio.models import TrunkPhoneNumber
 from twilio_trunking_emulator import EmulatorControl, EmulatorOptions
 
 TOKEN = "core-tests-token-5d1e"
@@ -75,6 +76,15 @@ def client(twilio_emulator: TwilioEmulator, control: EmulatorControl) -> Iterato
     twilio = TwilioClient(resolve_config(stack_config(twilio_emulator).get, {}).client_settings())
     yield twilio
     twilio.close()
+
+
+def binding_sids(bindings: Iterable[TrunkPhoneNumber]) -> list[str]:
+    """The SIDs of the bindings Twilio listed, in its order (each has one)."""
+    sids = []
+    for binding in bindings:
+        assert binding.sid is not None, binding
+        sids.append(binding.sid)
+    return sids
 
 
 def create_binding(

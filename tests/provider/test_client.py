@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pulumi_twilio_trunking.config import resolve_config
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
-from tests.provider.conftest import TOKEN, Seeded, stack_config
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from tests.provider.conftest import TOKEN, Seeded, binding_sids, stack_config
+from twilio_trunking_emulator import EmulatorControl
+from twilio_trunking_emulator.control import FaultRuleSpec
 
 
 def test_bind_fetch_list_and_unbind(client: TwilioClient, seeded: Seeded) -> None:
@@ -32,7 +34,7 @@ def test_listing_follows_every_page(client: TwilioClient, control: EmulatorContr
     for sid in seeded.numbers.values():
         client.create_trunk_phone_number(seeded.trunk, sid)
     control.clear_requests()
-    listed = [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk, page_size=1)]
+    listed = binding_sids(client.list_trunk_phone_numbers(seeded.trunk, page_size=1))
     assert sorted(listed) == sorted(seeded.numbers.values())
     assert control.requests()["total"] == len(seeded.numbers)
 
@@ -56,7 +58,7 @@ def test_missing_trunk_is_a_typed_404(client: TwilioClient, seeded: Seeded) -> N
     assert client.fetch_trunk(seeded.trunk).sid == seeded.trunk
 
 
-def test_wrong_token_is_20003_and_never_echoed(twilio_emulator: EmulatorServer, seeded: Seeded) -> None:
+def test_wrong_token_is_20003_and_never_echoed(twilio_emulator: TwilioEmulator, seeded: Seeded) -> None:
     config = stack_config(twilio_emulator, **{"twilio:authToken": "wrong-token-abc"})
     client = TwilioClient(resolve_config(config.get, {}).client_settings())
     with pytest.raises(TwilioApiError) as caught:
@@ -79,10 +81,10 @@ def test_wrong_token_is_20003_and_never_echoed(twilio_emulator: EmulatorServer, 
     ],
 )
 def test_reads_survive_injected_faults(
-    client: TwilioClient, control: EmulatorControl, seeded: Seeded, fault: dict[str, object]
+    client: TwilioClient, control: EmulatorControl, seeded: Seeded, fault: FaultRuleSpec
 ) -> None:
     client.create_trunk_phone_number(seeded.trunk, seeded.numbers["+14155550101"])
-    control.set_faults([fault], seed=7)  # type: ignore[list-item]
+    control.set_faults([fault], seed=7)
     for _ in range(10):
         assert client.fetch_trunk_phone_number(seeded.trunk, seeded.numbers["+14155550101"]) is not None
         assert len(list(client.list_trunk_phone_numbers(seeded.trunk, page_size=1))) == 1

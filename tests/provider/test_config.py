@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from pulumi_twilio_trunking.config import resolve_config
+from pulumi_twilio_trunking.config import ConfigLookup, resolve_config
 from pulumi_twilio_trunking.errors import ConfigurationError
 from pulumi_twilio_trunking.twilio.secret import Secret
 
@@ -12,7 +12,7 @@ ACCOUNT = "AC" + "1" * 32
 TOKEN = "tok-3f9c2a-secret"
 
 
-def _config(values: dict[str, str]):  # type: ignore[no-untyped-def]
+def _config(values: dict[str, str]) -> ConfigLookup:
     return values.get
 
 

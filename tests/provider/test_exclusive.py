@@ -69,7 +69,7 @@ class TestWithoutApi:
         provider = ExclusiveTrunkProvider(ProviderSession())
         provider.configure(ConfigureRequest(Config({}, "proj")))
         trunk, pn = "TK" + "a" * 32, "PN" + "b" * 32
-        news = {"trunk_sid": trunk, "associated_phone_number_sids": Unknown(), "keep": []}  # type: ignore[no-untyped-call]
+        news = {"trunk_sid": trunk, "associated_phone_number_sids": Unknown(), "keep": []}
         assert provider.check({}, news).failures == []
         olds = {**_inputs(trunk, [pn]), "stray_phone_number_sids": []}
         assert provider.diff(trunk, olds, news).changes is True  # unknown declared set

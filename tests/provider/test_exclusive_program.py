@@ -16,6 +16,7 @@ from pulumi_twilio_trunking import (
     TrunkPhoneNumberAssociation,
 )
 from pulumi_twilio_trunking.declarations import numbers_declared_on
+from tests.pulumi_runtime import pulumi_test
 
 TRUNK, OTHER = "TK" + "a" * 32, "TK" + "b" * 32
 PN = {name: "PN" + ch * 32 for name, ch in (("one", "1"), ("two", "2"), ("three", "3"), ("kept", "4"))}
@@ -44,7 +45,7 @@ def mocks() -> Mocks:
     return recording
 
 
-@pulumi.runtime.test  # type: ignore[untyped-decorator]
+@pulumi_test
 def test_declared_set_gathers_associations_declared_later(mocks: Mocks) -> pulumi.Output[Any]:
     exact = ExclusiveTrunk("exact", trunk_sid=TRUNK, keep=[PN["kept"]])  # declared first
     gathered = numbers_declared_on(TRUNK, protected_only=False)
@@ -80,7 +81,8 @@ def test_declared_set_gathers_associations_declared_later(mocks: Mocks) -> pulum
         # Every association on this trunk, none on another (plain trunk SIDs).
         assert sorted(r._name for r in resources) == ["inherits", "one", "protected", "two"]
 
-    dependencies = pulumi.Output.from_input(gathered.resources()).apply(check_dependencies)
+    declared_resources: pulumi.Input[set[pulumi.Resource]] = gathered.resources()
+    dependencies = pulumi.Output.from_input(declared_resources).apply(check_dependencies)
     return pulumi.Output.all(exact.urn.apply(check), dependencies)
 
 

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.errors import ConfigurationError, ProviderError
+from pulumi_twilio_trunking.errors import BindingError, ConfigurationError, ProviderError
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.session import ProviderSession
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from pulumi_twilio_trunking.twilio.errors import TwilioApiError
-from tests.provider.conftest import Seeded, create_binding, next_update, stack_config
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from tests.provider.conftest import Seeded, binding_sids, create_binding, next_update, stack_config
+from twilio_trunking_emulator import EmulatorControl
 from twilio_trunking_emulator.control import FaultRuleSpec
 from twilio_trunking_emulator.core.exceptions import default_code_for_status, default_message_for_status
 
@@ -67,7 +67,7 @@ SCENARIOS = {
 }
 
 
-def _provider(emulator: EmulatorServer, **config: str) -> Provider:
+def _provider(emulator: TwilioEmulator, **config: str) -> Provider:
     # The default retry budget: at 30% faults, 12 failures in a row are a 1-in-2-million event.
     settings = stack_config(emulator, **config)
     provider = Provider(ProviderSession())
@@ -82,7 +82,7 @@ def _seed_numbers(control: EmulatorControl, prefix: str, count: int) -> list[dic
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
-    name: str, twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded, client: TwilioClient
+    name: str, twilio_emulator: TwilioEmulator, control: EmulatorControl, seeded: Seeded, client: TwilioClient
 ) -> None:
     scenario = SCENARIOS[name]
     numbers = _seed_numbers(control, "+1628666", NUMBERS)
@@ -113,7 +113,7 @@ def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
     assert all(r.outs is not None and r.outs["trunk_sid"] == seeded.trunk for r in reads)
     assert [r.id for r in reads_after] == [""] * len(gone) + [c[0] for c in kept]
     # Twilio holds exactly the kept bindings, each once, and nothing moved anywhere else.
-    on_trunk = [b.sid for b in client.list_trunk_phone_numbers(seeded.trunk)]
+    on_trunk = binding_sids(client.list_trunk_phone_numbers(seeded.trunk))
     assert sorted(on_trunk) == sorted(c[1]["sid"] for c in kept)
     assert list(client.list_trunk_phone_numbers(seeded.other_trunk)) == []
     trunks = {n["sid"]: n["trunk_sid"] for n in control.state()["phone_numbers"]}
@@ -129,7 +129,7 @@ def test_creates_reads_and_deletes_under_faults_end_exactly_as_reported(
 
 
 def test_a_refresh_of_many_bindings_under_faults_stays_on_the_list_endpoint(
-    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: TwilioEmulator, control: EmulatorControl, seeded: Seeded
 ) -> None:
     numbers = _seed_numbers(control, "+1628777", 300)
     control.seed(
@@ -186,7 +186,7 @@ def test_a_non_retryable_answer_to_a_bind_fails_at_once_with_twilios_code(
 
 
 def test_a_wrong_token_fails_the_first_request_with_20003(
-    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: TwilioEmulator, control: EmulatorControl, seeded: Seeded
 ) -> None:
     provider = Provider(ProviderSession())
     provider.configure(

@@ -8,14 +8,14 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
-from pulumi_twilio_trunking.bindings import BindingError
-from pulumi_twilio_trunking.errors import AlreadyBound, ConfigurationError, ProviderError
+from pulumi_twilio_trunking.errors import AlreadyBound, BindingError, ConfigurationError, ProviderError
 from pulumi_twilio_trunking.properties import OUTPUT_PROPERTIES
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.session import ProviderSession
+from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.twilio.client import TwilioClient
 from tests.provider.conftest import TOKEN, Seeded, create_binding, next_update, stack_config
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from twilio_trunking_emulator import EmulatorControl
 
 Provider = TrunkPhoneNumberAssociationProvider
 
@@ -198,7 +198,7 @@ class TestCreate:
 
     def test_missing_credentials_fail_naming_what_to_set(
         self,
-        twilio_emulator: EmulatorServer,
+        twilio_emulator: TwilioEmulator,
         control: EmulatorControl,
         seeded: Seeded,
         monkeypatch: pytest.MonkeyPatch,
@@ -360,7 +360,7 @@ def test_parallel_creates_and_deletes_lose_and_duplicate_nothing(
 
 
 def test_errors_never_contain_the_token(
-    twilio_emulator: EmulatorServer, control: EmulatorControl, seeded: Seeded
+    twilio_emulator: TwilioEmulator, control: EmulatorControl, seeded: Seeded
 ) -> None:
     provider = fresh()
     provider.configure(

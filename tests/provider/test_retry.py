@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -19,7 +20,9 @@ TRUNK = "TK" + "a" * 32
 NUMBER = "PN" + "b" * 32
 
 
-def _client(handler, policy: RetryPolicy | None = None) -> TwilioClient:  # type: ignore[no-untyped-def]
+def _client(
+    handler: Callable[[httpx.Request], httpx.Response], policy: RetryPolicy | None = None
+) -> TwilioClient:
     settings = ClientSettings(
         account_sid=ACCOUNT,
         username=ACCOUNT,

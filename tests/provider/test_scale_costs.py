@@ -5,11 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.dynamic import Config, ConfigureRequest, CreateResult
 
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
 from pulumi_twilio_trunking.session import ProviderSession
-from twilio_trunking_emulator import EmulatorControl, EmulatorServer
+from pulumi_twilio_trunking.testing import TwilioEmulator
+from twilio_trunking_emulator import EmulatorControl
 
 from .conftest import stack_config
 
@@ -26,14 +27,19 @@ def _account(control: EmulatorControl) -> tuple[list[str], dict[str, dict[str, A
     return trunks, numbers
 
 
-def _provider(emulator: EmulatorServer) -> TrunkPhoneNumberAssociationProvider:
+def _provider(emulator: TwilioEmulator) -> TrunkPhoneNumberAssociationProvider:
     provider = TrunkPhoneNumberAssociationProvider(ProviderSession())
     provider.configure(ConfigureRequest(Config(stack_config(emulator), "proj")))
     return provider
 
 
+def _outputs(result: CreateResult) -> dict[str, Any]:
+    assert result.outs is not None
+    return result.outs
+
+
 def test_small_stack_in_a_big_account_costs_about_one_request_per_call(
-    twilio_emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     free = [n for n in numbers.values() if n["trunk_sid"] is None]
@@ -62,7 +68,7 @@ def test_small_stack_in_a_big_account_costs_about_one_request_per_call(
 
 
 def test_small_refresh_against_a_big_trunk_stays_within_two_requests_a_binding(
-    twilio_emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     on_big = [n for n in numbers.values() if n["trunk_sid"] == trunks[0]][::500][:5]
@@ -77,7 +83,7 @@ def test_small_refresh_against_a_big_trunk_stays_within_two_requests_a_binding(
 
 
 def test_big_refresh_of_one_trunk_reads_its_pages_once(
-    twilio_emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     on_big = [n for n in numbers.values() if n["trunk_sid"] == trunks[0]][:600]
@@ -95,7 +101,7 @@ def test_big_refresh_of_one_trunk_reads_its_pages_once(
 
 
 def test_a_bigger_stack_reads_the_account_once_and_binds_from_it(
-    twilio_emulator: EmulatorServer, control: EmulatorControl
+    twilio_emulator: TwilioEmulator, control: EmulatorControl
 ) -> None:
     trunks, numbers = _account(control)
     free = [n for n in numbers.values() if n["trunk_sid"] is None][:60]
@@ -107,7 +113,7 @@ def test_a_bigger_stack_reads_the_account_once_and_binds_from_it(
     provider = _provider(twilio_emulator)
     with ThreadPoolExecutor(4) as pool:
         created = list(pool.map(provider.create, declared))
-    assert {c.outs["phone_number_sid"] for c in created} == {n["sid"] for n in free}
+    assert {_outputs(c)["phone_number_sid"] for c in created} == {n["sid"] for n in free}
     log = control.requests()
     pages = [
         r

@@ -12,6 +12,7 @@ import pulumi
 import pytest
 
 from pulumi_twilio_trunking import RESOURCE_TYPE, InvalidBindingInputs, TrunkPhoneNumberAssociation
+from tests.pulumi_runtime import pulumi_test
 
 TOKEN = "tok-e9a1c4-NEVER-STORE"
 API_SECRET = "sec-77b2d0-NEVER-STORE"
@@ -51,7 +52,7 @@ def _stored_provider(mocks: RecordingMocks) -> str:
     return value
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_serialized_provider_holds_no_credential(recording_mocks: RecordingMocks) -> pulumi.Output[Any]:
     binding = TrunkPhoneNumberAssociation("b", trunk_sid="TK" + "a" * 32, phone_number="+14155550100")
 
