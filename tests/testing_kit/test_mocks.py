@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_twilio_trunking import InvalidBindingInputs, TrunkPhoneNumberAssociation
 from pulumi_twilio_trunking.testing import BindingMocks, set_binding_mocks
+from tests.pulumi_runtime import pulumi_test
 
 TRUNK = "TK" + "a" * 32
 KNOWN_SID = "PN" + "1" * 32
@@ -19,7 +20,7 @@ def binding_mocks() -> BindingMocks:
     return set_binding_mocks({"+14155550100": KNOWN_SID})
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_outputs_answer_like_the_provider(binding_mocks: BindingMocks) -> pulumi.Output[Any]:
     by_number = TrunkPhoneNumberAssociation("by-number", trunk_sid=TRUNK, phone_number="+14155550100")
     by_sid = TrunkPhoneNumberAssociation("by-sid", trunk_sid=TRUNK, phone_number_sid="PN" + "2" * 32)
@@ -71,7 +72,7 @@ def test_bad_inputs_fail_like_check_would() -> None:
         mocks.new_resource(args)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_the_plugins_typed_resources_are_answered_too(binding_mocks: BindingMocks) -> pulumi.Output[Any]:
     import pulumi_twilio_trunking.plugin as twilio_trunking
 

@@ -149,8 +149,14 @@ class Layout:
         self.procs.append(proc)
         return proc
 
-    def run(self, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
-        proc = self.popen(*args, **kw)  # type: ignore[arg-type]
+    def run(
+        self,
+        *args: str,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        stderr: Path | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        proc = self.popen(*args, cwd=cwd, env=env, stderr=stderr)
         out, err = proc.communicate(timeout=60)
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 from tests.missing_tool import missing_tool
+from tests.pulumi_runtime import pulumi_test
 from tests.tooling.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
@@ -137,7 +138,7 @@ def test_the_python_sdk_is_a_subpackage_that_registers_typed_resources(mocks: Mo
 
     seen: list[Any] = []
 
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    @pulumi_test
     def program() -> pulumi.Output[None]:
         account = twilio_trunking.Provider("account", account_sid="AC1", auth_token="token")
         opts = pulumi.ResourceOptions(provider=account)
@@ -158,5 +159,5 @@ def test_the_python_sdk_is_a_subpackage_that_registers_typed_resources(mocks: Mo
     line = next(inputs for typ, name, inputs in mocks.registered if name == "line")
     assert line == {"trunkSid": "TK" + "a" * 32, "phoneNumber": "+14155550100"}
     schema_version = json.loads(SCHEMA.read_text())["version"]
-    version = twilio_trunking._utilities.get_version()  # type: ignore[no-untyped-call]
+    version = twilio_trunking._utilities.get_version()
     assert version == schema_version
