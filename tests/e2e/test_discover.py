@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pulumi_twilio_trunking.properties import IMPORT_ID
+from pulumi_twilio_trunking.properties import IMPORT_ID, PLUGIN_ASSOCIATION_TYPE
 from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi
 from tests.discovery.terraform_fixtures import community_binding, twilio_binding
 from tests.e2e.conftest import BINDING_TYPE, TOKEN, VENV, bindings_with
@@ -176,11 +176,12 @@ def readme_blocks() -> list[str]:
 def test_readme_commands_run_as_written(
     tmp_path: Path, pulumi_bin: str, emulator_process: EmulatorProcess
 ) -> None:
-    account_block, terraform_block = readme_blocks()
+    account_block, terraform_block, yaml_block = readme_blocks()
     assert account_block.splitlines()[0] == "twilio-trunking discover --out twilio-bindings"
     assert "twilio-trunking discover --from-terraform terraform-state.json --out twilio-bindings" in (
         terraform_block
     )
+    assert yaml_block.splitlines()[0] == "twilio-trunking discover --language yaml --out twilio-bindings"
     control = emulator_process.control
     generated = control.generate(12, 3, [4, 3, 2])
     trunks = sorted(t["sid"] for t in generated["trunks"])
@@ -243,9 +244,10 @@ def test_readme_commands_run_as_written(
     env["PATH"] = os.pathsep.join(
         [str(fake_bin), str(VENV / "bin"), str(Path(pulumi_bin).parent), env["PATH"]]
     )
-    for name, block, expected in (
-        ("account", account_block, set(bound)),
-        ("terraform", terraform_block, {n["sid"] for n in first + second}),
+    for name, block, expected, binding_type in (
+        ("account", account_block, set(bound), BINDING_TYPE),
+        ("terraform", terraform_block, {n["sid"] for n in first + second}, BINDING_TYPE),
+        ("yaml", yaml_block, set(bound), PLUGIN_ASSOCIATION_TYPE),
     ):
         work = tmp_path / name
         work.mkdir()
@@ -257,7 +259,7 @@ def test_readme_commands_run_as_written(
         assert methods(emulator_process)["POST"] == 0 and methods(emulator_process)["DELETE"] == 0
         pulumi = LocalPulumi(work / "twilio-bindings", tmp_path / "pulumi", pulumi_bin)
         pulumi.run("stack", "select", "prod")
-        assert {r["id"].split("/")[1] for r in pulumi.resources(BINDING_TYPE)} == expected
+        assert {r["id"].rsplit("/", 1)[-1] for r in pulumi.resources(binding_type)} == expected
         # Later blocks start from a clean backend: drop this stack (unprotect first: all protected).
         pulumi.run("state", "unprotect", "--all", "--yes")
         pulumi.run("stack", "rm", "--force", "--yes", "prod")
