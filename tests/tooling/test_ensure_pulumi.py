@@ -181,6 +181,10 @@ def layout(tmp_path: Path) -> Iterator[Layout]:
         for k, v in os.environ.items()
         if not k.startswith(("PULUMI_", "GO", "FAKE_")) and k not in ("CDPATH", "BASH_ENV", "ENV")
     }
+    # No Pulumi of the developer's (make test puts .venv/bin first): each test puts its own on PATH.
+    env["PATH"] = os.pathsep.join(
+        d for d in env.get("PATH", "").split(os.pathsep) if d and not list(Path(d).glob("pulumi*"))
+    )
     env.update(
         HOME=str(tmp_path / "home"),
         PULUMI_CLI_CACHE=str(tmp_path / "cache" / f"pulumi-v{VERSION}"),
