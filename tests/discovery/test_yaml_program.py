@@ -17,6 +17,7 @@ from pulumi_twilio_trunking.discovery import (
     DiscoveredBinding,
     DiscoveredValueError,
     DiscoveryOutputError,
+    ProjectEntry,
     TerraformStateError,
     assign_names,
     parse_terraform_state,
@@ -134,6 +135,12 @@ def test_hostile_values_are_refused_before_anything_is_rendered(field: str, valu
     values = {"trunk_sid": TRUNK_A, "phone_number_sid": PN_1, "phone_number": "+14155550101", field: value}
     with pytest.raises(DiscoveredValueError, match=f"a binding's {field} must be"):
         DiscoveredBinding(**values)
+
+
+def test_a_resource_name_is_checked_before_it_is_written_as_a_plain_key() -> None:
+    entry = ProjectEntry("tpn-x:\n  evil: true", BINDINGS[0])
+    with pytest.raises(ValueError, match="not a resource name discover gives"):
+        render_project([entry], virtualenv=VENV, language="yaml")
 
 
 def test_hostile_values_in_a_terraform_state_never_reach_the_program() -> None:
