@@ -171,6 +171,11 @@ class TestAgainstTheEmulator:
             imported = run(next_command(plugin_provider).read(ReadRequest(name, given, {}, {})))
             assert imported.resource_id == id_
             assert plain_map(imported.inputs)[0]["trunkSid"] == seeded.other_trunk
+        # An import that names the trunk takes that binding only, never the number's new place.
+        moved_away = run(
+            next_command(plugin_provider).read(ReadRequest(name, f"{seeded.trunk}/{id_}", {}, {}))
+        )
+        assert moved_away.resource_id is None
         control.seed({"phone_numbers": [{"phone_number": ONE, "trunk_sid": None}]})
         gone = run(next_command(plugin_provider).read(ReadRequest(name, id_, props(outputs), {})))
         assert gone.resource_id is None

@@ -149,7 +149,12 @@ class TrunkingProvider(Provider):
             found = await self._run(lambda: self._exclusive.read(trunk_sid, state, name=request.name))
             return ReadResponse(trunk_sid, _engine(found.outputs, secret), _engine(found.inputs))
         number_sid = _number_of(request.resource_id)
-        read_back = await self._run(lambda: self._associations.read_number(number_sid, state))
+        if not state and "/" in request.resource_id:
+            # An import of TK…/PN… takes that binding or nothing: never a number that has moved since.
+            trunk_sid = parse_binding_id(request.resource_id)[0]
+            read_back = await self._run(lambda: self._associations.read(trunk_sid, number_sid, state))
+        else:
+            read_back = await self._run(lambda: self._associations.read_number(number_sid, state))
         if read_back is None:
             return ReadResponse(None, {}, {})  # gone: the engine drops it (or fails an import)
         return ReadResponse(number_sid, _engine(read_back.outputs, secret), _engine(read_back.inputs))
