@@ -305,3 +305,35 @@ def test_pulumi_import_from_a_file_takes_several_bindings_with_no_write(make_pro
     in_state = {name: r["id"] for name, r in _resources(project, ASSOCIATION).items()}
     assert in_state == {f"line{i}": seeded.numbers[n] for i, n in enumerate(declared)}
     assert project.bound() == {seeded.numbers[n]: trunk for n in declared}
+
+
+def test_an_import_of_a_binding_that_has_moved_since_fails_and_writes_nothing(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project("")
+    (number,) = numbers(1)
+    seeded = project.seed([number], trunks=2)
+    seen_on, now_on = seeded.trunks
+    sid = seeded.numbers[number]
+    # discover saw it on the first trunk; someone moved it to the second one since.
+    project.emulator.control.seed({"phone_numbers": [{"phone_number": number, "trunk_sid": now_on}]})
+    _configure(project)
+    yaml_program(
+        project,
+        f"""
+        line:
+          type: {ASSOCIATION}
+          properties:
+            trunkSid: {seen_on}
+            phoneNumber: "{number}"
+          options:
+            import: {seen_on}/{sid}
+        """,
+    )
+    project.emulator.control.clear_requests()
+    up = project.pulumi.run("up", "--yes", "--skip-preview", check=False)
+    assert up.returncode != 0
+    assert [e for e in project.emulator.control.requests()["requests"] if e["method"] != "GET"] == []
+    assert project.bound() == {sid: now_on}
+    # The read finds no such binding, so the engine will not take it in (and says to drop the import).
+    assert "importing failed" in up.stdout and "import" in _text(up).split("Diagnostics:")[1], up.stdout

@@ -39,7 +39,7 @@ from ..association import AssociationLifecycle
 from ..config import PLUGIN_CONFIG
 from ..errors import ConfigurationError
 from ..exclusive_trunk import ExclusiveTrunkLifecycle
-from ..properties import TRUNK_SID, camel, parse_binding_id
+from ..properties import NUMBER_KEY, TRUNK_SID, camel, parse_binding_id
 from ..session import ProviderSession
 from ..validation import InputProblem, is_phone_number_sid
 from .names import to_core, to_schema
@@ -149,7 +149,10 @@ class TrunkingProvider(Provider):
             found = await self._run(lambda: self._exclusive.read(trunk_sid, state, name=request.name))
             return ReadResponse(trunk_sid, _engine(found.outputs, secret), _engine(found.inputs))
         number_sid = _number_of(request.resource_id)
-        if not state and "/" in request.resource_id:
+        importing = (
+            NUMBER_KEY not in state
+        )  # no stored outputs: an import (with the program's inputs, if any)
+        if importing and "/" in request.resource_id:
             # An import of TK…/PN… takes that binding or nothing: never a number that has moved since.
             trunk_sid = parse_binding_id(request.resource_id)[0]
             read_back = await self._run(lambda: self._associations.read(trunk_sid, number_sid, state))
