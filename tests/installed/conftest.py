@@ -24,6 +24,7 @@ PULUMI_FILES = (
     "pulumi-language-python",
     "pulumi-language-python-exec",
     "pulumi-resource-pulumi-python",
+    "pulumi-language-yaml",
 )
 # Not part of a source distribution; copying them would only slow the build down.
 SKIP_WHEN_COPYING = shutil.ignore_patterns(
@@ -104,7 +105,7 @@ def make_venv(path: Path, wheel: Path, extras: str = "") -> Path:
 
 @pytest.fixture(scope="session")
 def pulumi_links(scratch: Path) -> Path:
-    """A dir holding only links to the CLI's four files (as `make pulumi` puts them in .venv/bin).
+    """A dir holding only links to the CLI's files (as `make pulumi` puts them in .venv/bin).
 
     Like tests/e2e: without a CLI this skips, but with ``CI=true`` it fails.
     """

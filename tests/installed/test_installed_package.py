@@ -273,3 +273,74 @@ def test_missing_extras_as_installed(dists: Dists, workdir: Path) -> None:
     assert json.loads(origin.stdout)["url"] == dists.wheel.as_uri()
     done = command("twilio-trunking", "policy-pack", "--out", str(workdir / "pack"))
     assert done.returncode == 0 and done.stdout == f"{workdir / 'pack'}\n", done
+
+
+YAML_PROGRAM = f"""\
+name: installed-yaml
+runtime: yaml
+plugins:
+  providers:
+    - name: twilio-trunking
+      path: {{venv_bin}}
+resources:
+  line:
+    type: twilio-trunking:index:TrunkPhoneNumberAssociation
+    properties:
+      trunkSid: {TRUNK}
+      phoneNumber: "{sorted(NUMBERS)[0]}"
+outputs:
+  sid: ${{line.phoneNumberSid}}
+"""
+
+TYPED_PROGRAM = f"""\
+import pulumi
+import pulumi_twilio_trunking.plugin as twilio_trunking
+
+line = twilio_trunking.TrunkPhoneNumberAssociation(
+    "line", trunk_sid={TRUNK!r}, phone_number={sorted(NUMBERS)[1]!r}
+)
+pulumi.export("sid", line.phone_number_sid)
+"""
+
+
+def test_the_provider_plugin_as_installed_from_yaml_and_python_projects(
+    venv: Path, pulumi_links: Path, emulator_url: str, workdir: Path
+) -> None:
+    """The wheel's plugin (`pulumi-resource-twilio-trunking` in the virtualenv's bin) and its typed SDK,
+    from a YAML project and a Python project outside the checkout."""
+    schema = run(
+        pulumi_links / "pulumi",
+        "package",
+        "get-schema",
+        venv / "bin" / "pulumi-resource-twilio-trunking",
+        timeout=120,
+    )
+    assert "twilio-trunking:index:TrunkPhoneNumberAssociation" in json.loads(schema.stdout)["resources"]
+
+    yaml_project = workdir / "yaml-project"
+    yaml_project.mkdir()
+    (yaml_project / "Pulumi.yaml").write_text(YAML_PROGRAM.replace("{venv_bin}", str(venv / "bin")))
+    python_project = workdir / "python-project"
+    python_project.mkdir()
+    (python_project / "Pulumi.yaml").write_text(
+        f"name: installed-typed\nruntime:\n  name: python\n  options:\n    toolchain: pip\n"
+        f"    virtualenv: {venv}\nplugins:\n  providers:\n    - name: twilio-trunking\n"
+        f"      path: {venv / 'bin'}\n"
+    )
+    (python_project / "__main__.py").write_text(TYPED_PROGRAM)
+    installed_before = pip_freeze(venv)
+    for project, number in ((yaml_project, sorted(NUMBERS)[0]), (python_project, sorted(NUMBERS)[1])):
+        user = User(venv, pulumi_links, workdir / f"home-{project.name}", project)
+        user.pulumi("stack", "init", "dev")
+        preview = user.pulumi("preview")  # no credentials needed
+        assert "+ 2 to create" in preview.stdout, preview.stdout
+        user.twilio_env = {
+            "TWILIO_ACCOUNT_SID": ACCOUNT,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_API_BASE_URL": emulator_url,
+        }
+        user.pulumi("up", "--yes")
+        outputs = json.loads(user.pulumi("stack", "output", "--json").stdout)
+        assert outputs == {"sid": NUMBERS[number]}
+    assert trunk_numbers(emulator_url) == set(NUMBERS.values())
+    assert pip_freeze(venv) == installed_before
