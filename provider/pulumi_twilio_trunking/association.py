@@ -214,7 +214,7 @@ class AssociationLifecycle:
         if bound.how is Ownership.ADOPTED and move_from is not None:
             bound = replace(bound, how=Ownership.MOVED)  # already on the target trunk: the move is done
         elif bound.how is Ownership.ADOPTED:
-            why = "adopt=True" if adopt else f"{ADOPT_EXISTING_ENV}=true"
+            why = self._advice.adopt if adopt else f"{ADOPT_EXISTING_ENV}=true"
             report(f"adopted existing binding {where} ({binding.phone_number}) because of {why}")
         elif bound.how is Ownership.MOVED:
             report(f"moved {label} from trunk {move_from} to {trunk_sid}")
