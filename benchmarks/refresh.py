@@ -20,6 +20,7 @@ import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.session import ProviderSession
 from twilio_trunking_emulator import EmulatorProcess
 
 from ._common import TOKEN, Options, emulator_process, goal, median, say, secs, seed_numbers, stack_config
@@ -35,7 +36,7 @@ GOAL_SPEEDUP = 10
 def _provider_refresh(
     emulator: EmulatorProcess, trunk: str, numbers: list[dict[str, Any]]
 ) -> tuple[float, int]:
-    provider = TrunkPhoneNumberAssociationProvider()
+    provider = TrunkPhoneNumberAssociationProvider(ProviderSession())  # a fresh process's state
     provider.configure(ConfigureRequest(Config(stack_config(emulator), "bench")))
     states = [
         (
