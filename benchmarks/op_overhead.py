@@ -14,6 +14,7 @@ same is measured with snapshots off (``twilio:snapshotTtl=0``): GET number, POST
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import httpx
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_twilio_trunking.provider import TrunkPhoneNumberAssociationProvider
+from pulumi_twilio_trunking.reporting import Severity, report_to
 from pulumi_twilio_trunking.session import ProviderSession
 from twilio_trunking_emulator import EmulatorProcess
 from twilio_trunking_emulator.control import RequestLogEntryJson
@@ -110,17 +112,30 @@ def _report(label: str, series: _Series) -> None:
     say(f"    requests per cycle (value: cycles) {dict(Counter(series.requests))}; mix {dict(series.mix)}")
 
 
+def _quiet(line: str, severity: Severity) -> None:
+    pass
+
+
+def _to_stderr(line: str, severity: Severity) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def run(options: Options) -> dict[str, Any]:
     iterations = 12 if options.quick else 60
     say(
         f"op_overhead: {iterations} create+read+delete cycles at {LATENCY_MS:.0f} ms latency,"
         " each followed by a raw replay of its requests"
     )
-    with emulator_process(options.work_dir, "op_overhead") as emulator:
-        emulator.control.set_latency(LATENCY_MS)
-        default = _measure(emulator, iterations, "+16290")
-        # Context: every read and number lookup over HTTP too (snapshots off), 4 requests a cycle.
-        direct = _measure(emulator, iterations, "+16291", **{"twilio:snapshotTtl": "0"})
+    # The provider's `twilio-trunking:` line for each unbind (120 of them) would bury the progress.
+    report_to(_quiet)
+    try:
+        with emulator_process(options.work_dir, "op_overhead") as emulator:
+            emulator.control.set_latency(LATENCY_MS)
+            default = _measure(emulator, iterations, "+16290")
+            # Context: every read and number lookup over HTTP too (snapshots off), 4 requests a cycle.
+            direct = _measure(emulator, iterations, "+16291", **{"twilio:snapshotTtl": "0"})
+    finally:
+        report_to(_to_stderr)
     _report("default settings", default)
     _report("context, snapshots off (twilio:snapshotTtl=0)", direct)
     ratio = default.ratio
