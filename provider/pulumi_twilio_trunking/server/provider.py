@@ -75,9 +75,13 @@ class TrunkingProvider(Provider):
         )
         self._exclusive = ExclusiveTrunkLifecycle(self.session, is_unknown)
 
-    async def _run(self, call: Callable[[], T]) -> T:
-        """``call`` on a worker thread, behind the session's one-line error boundary."""
+    async def _run(self, call: Callable[[], T], *, sends_requests: bool = True) -> T:
+        """``call`` on a worker thread (on the event loop when it ``sends_requests`` to nobody: no hop
+        between threads for the checks and diffs that make up a no-op up), behind the session's
+        one-line error boundary."""
         try:
+            if not sends_requests:
+                return call()
             return await asyncio.get_running_loop().run_in_executor(self._pool, call)
         except Exception as exc:
             error = self.session.one_line(exc)
@@ -118,7 +122,9 @@ class TrunkingProvider(Provider):
         if request.type == EXCLUSIVE_TYPE:
             checked = await self._run(lambda: self._exclusive.check(news))
         else:
-            checked = await self._run(lambda: self._associations.check(olds, news, name=request.name))
+            checked = await self._run(
+                lambda: self._associations.check(olds, news, name=request.name), sends_requests=False
+            )
         return CheckResponse(inputs=_engine(checked.inputs, secret), failures=_failures(checked.problems))
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -126,7 +132,9 @@ class TrunkingProvider(Provider):
         if request.type == EXCLUSIVE_TYPE:
             change = await self._run(lambda: self._exclusive.diff(olds, news, name=request.name))
         else:
-            change = await self._run(lambda: self._associations.diff(olds, news, name=request.name))
+            change = await self._run(
+                lambda: self._associations.diff(olds, news, name=request.name), sends_requests=False
+            )
         return DiffResponse(
             changes=change.changes,
             replaces=[camel(key) for key in change.replaces],
