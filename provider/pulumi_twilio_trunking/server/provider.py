@@ -76,9 +76,9 @@ class TrunkingProvider(Provider):
         self._exclusive = ExclusiveTrunkLifecycle(self.session, is_unknown)
 
     async def _run(self, call: Callable[[], T], *, sends_requests: bool = True) -> T:
-        """``call`` on a worker thread (on the event loop when it ``sends_requests`` to nobody: no hop
-        between threads for the checks and diffs that make up a no-op up), behind the session's
-        one-line error boundary."""
+        """``call`` on a worker thread, or right on the event loop when it sends no request
+        (``sends_requests=False``: the checks and diffs that make up a no-op up skip the hop between
+        threads), behind the session's one-line error boundary."""
         try:
             if not sends_requests:
                 return call()
