@@ -10,22 +10,19 @@ never the value.
 
 from __future__ import annotations
 
-from typing import Final
-
 import pulumi
 from pulumi.runtime.config import get_config, get_config_secret_keys_env, is_config_secret
 
-from .config import API_SECRET, AUTH_TOKEN
 from .program_run import current_run
-
-CREDENTIAL_SETTINGS: Final = (AUTH_TOKEN, API_SECRET)
 
 
 def warn_if_credentials_not_secret() -> None:
     """Warn (once per program run) for each credential set in stack config without ``--secret``."""
     if not current_run().first_time("credentials-not-secret"):
         return
-    for setting in CREDENTIAL_SETTINGS:
+    from .config import API_SECRET, AUTH_TOKEN  # settings and their names; deferred, as in the providers
+
+    for setting in (AUTH_TOKEN, API_SECRET):
         key = setting.config_key
         if get_config(key) in (None, "") or _is_secret(key):
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -39,6 +41,9 @@ def test_request_log_counts_by_route(http: httpx.Client, control: EmulatorContro
     assert first["status"] == 201
     assert first["fault"] is None
     assert first["duration_ms"] >= 0
+    # Wall-clock start times, in the order the requests came (for counting requests in flight).
+    starts = [entry["started_at"] for entry in log["requests"]]
+    assert starts == sorted(starts) and abs(starts[0] - time.time()) < 60
     assert log["requests"][3]["query"] == "PhoneNumber=%2B14155550100"
     assert log["requests"][4]["route"] is None
 
