@@ -80,3 +80,12 @@ def plugin_bin() -> Path:
     if not os.access(path, os.X_OK):
         missing_tool(f"{path} is missing: run `make venv`")
     return path
+
+
+def yaml_program(name: str) -> str:
+    """A YAML program that needs no provider: config, a variable and outputs (stack name included)."""
+    return (
+        f"name: {name}\nruntime: yaml\nconfig:\n  greeting:\n    type: string\n    default: hello\n"
+        "variables:\n  message: ${greeting}, world\noutputs:\n  message: ${message}\n"
+        "  stack: ${pulumi.stack}\n"
+    )

@@ -18,27 +18,11 @@ import pytest
 
 from pulumi_twilio_trunking.testing import TwilioEmulator
 from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi, write_python_project
-from tests.tooling.conftest import ROOT
+from tests.tooling.conftest import ROOT, yaml_program
 
 pytestmark = pytest.mark.e2e
 
 SCHEMA = ROOT / "sdk" / "schema.json"
-
-YAML_PROGRAM = textwrap.dedent(
-    """\
-    name: converted
-    runtime: yaml
-    config:
-      greeting:
-        type: string
-        default: hello
-    variables:
-      message: ${greeting}, world
-    outputs:
-      message: ${message}
-      stack: ${pulumi.stack}
-    """
-)
 
 
 def test_gen_sdk_writes_a_python_sdk_of_the_schema(
@@ -71,7 +55,7 @@ def test_convert_writes_a_python_program_that_runs(
     beside_pulumi("pulumi-converter-yaml")
     source = tmp_path / "yaml"
     source.mkdir()
-    (source / "Pulumi.yaml").write_text(YAML_PROGRAM)
+    (source / "Pulumi.yaml").write_text(yaml_program("converted"))
     out = tmp_path / "python"
     local_pulumi(source).run(
         "convert", "--from", "yaml", "--language", "python", "--out", str(out), "--generate-only"

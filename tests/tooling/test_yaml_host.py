@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pulumi_twilio_trunking.testing.pulumi_cli import LocalPulumi
+from tests.tooling.conftest import yaml_program
 
 pytestmark = pytest.mark.e2e
-
-PROGRAM = textwrap.dedent(
-    """\
-    name: yaml-smoke
-    runtime: yaml
-    config:
-      greeting:
-        type: string
-        default: hello
-    variables:
-      message: ${greeting}, world
-    outputs:
-      message: ${message}
-      stack: ${pulumi.stack}
-    """
-)
 
 
 def test_a_yaml_program_previews_updates_and_reads_its_config(
@@ -35,7 +19,7 @@ def test_a_yaml_program_previews_updates_and_reads_its_config(
     beside_pulumi("pulumi-language-yaml")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "Pulumi.yaml").write_text(PROGRAM)
+    (project / "Pulumi.yaml").write_text(yaml_program("yaml-smoke"))
     cli = local_pulumi(project)
     cli.select_stack("dev")
 
